@@ -19,7 +19,7 @@ export interface TrussStepKernel {
   destroy(): void;
 }
 
-function createBuffer(device: GPUDevice, label: string, data: ArrayBufferView<ArrayBuffer>, usage: number): GPUBuffer {
+function createBuffer(device: GPUDevice, label: string, data: Float32Array | Uint32Array | Uint8Array, usage: number): GPUBuffer {
   const buffer = device.createBuffer({ label, size: Math.max(16, data.byteLength), usage: usage | GPUBufferUsage.COPY_DST });
   device.queue.writeBuffer(buffer, 0, data);
   return buffer;

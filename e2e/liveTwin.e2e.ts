@@ -1,0 +1,114 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { TestSnapshot } from '../src/app/testHook.ts';
+import { findChromium, launchChromium, requireChromium, startServer, type RunningServer } from './support.ts';
+
+const ARTIFACTS = 'e2e/artifacts';
+
+function snapshot(page: Page): Promise<TestSnapshot> {
+  return page.evaluate(() => (window as unknown as { __twinbench: { snapshot(): TestSnapshot } }).__twinbench.snapshot());
+}
+
+async function waitFor(page: Page, what: string, predicate: (s: TestSnapshot) => boolean, timeoutMs = 30_000): Promise<TestSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  let last: TestSnapshot | null = null;
+  while (Date.now() < deadline) {
+    last = await snapshot(page);
+    if (predicate(last)) return last;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`timed out waiting for ${what}; last snapshot: ${JSON.stringify(last)}`);
+}
+
+/** Share of pixels in a PNG that differ clearly from its top-left pixel (decoded in the page). */
+async function drawnFraction(page: Page, png: Buffer): Promise<number> {
+  return page.evaluate(async (base64) => {
+    const bytes = Uint8Array.from(atob(base64), (c) => c.charCodeAt(0));
+    const bitmap = await createImageBitmap(new Blob([bytes], { type: 'image/png' }));
+    const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+    const ctx = canvas.getContext('2d')!;
+    ctx.drawImage(bitmap, 0, 0);
+    const data = ctx.getImageData(0, 0, bitmap.width, bitmap.height).data;
+    const [r0, g0, b0] = [data[0]!, data[1]!, data[2]!];
+    let differing = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      if (Math.abs(data[i]! - r0) + Math.abs(data[i + 1]! - g0) + Math.abs(data[i + 2]! - b0) > 30) differing += 1;
+    }
+    return differing / (data.length / 4);
+  }, png.toString('base64'));
+}
+
+describe('the live twin in Chromium', () => {
+  let server: RunningServer | null = null;
+  let browser: Browser | null = null;
+
+  beforeAll(async () => {
+    if (!findChromium()) return; // each test reports the skip (or fails under CI)
+    server = await startServer();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    const code = await server?.stop();
+    if (server) expect(code, `server should exit cleanly on SIGINT:\n${server.output()}`).toBe(0);
+  });
+
+  it('shows the moving bridge from live telemetry, with the WGSL kernel running in the worker', async (ctx) => {
+    const executablePath = requireChromium(ctx);
+    browser = await launchChromium(executablePath, { webgpu: true });
+    const page = await browser.newPage({ viewport: { width: 1440, height: 860 } });
+    const consoleErrors: string[] = [];
+    page.on('console', (m) => {
+      if (m.type() === 'error') consoleErrors.push(m.text());
+    });
+    page.on('pageerror', (e) => consoleErrors.push(String(e)));
+    await page.goto(server!.url);
+
+    const live = await waitFor(page, 'live telemetry', (s) => s.connection === 'open' && s.channels >= 17 && s.totalSamples > 2000);
+    expect(Number.isFinite(live.midspanMm)).toBe(true);
+
+    const sim = await waitFor(page, 'the simulation worker', (s) => s.sim.phase === 'running' && s.sim.steps > 1000);
+    expect(sim.sim.backend, `fallback reason: ${sim.sim.fallbackReason}`).toBe('webgpu');
+    expect(sim.sim.adapter).toBeTruthy();
+    expect(sim.sim.selfCheckDisplacement).toBeLessThan(1e-5);
+    await expect.poll(() => page.getByTestId('sim-backend').textContent()).toContain('WebGPU');
+
+    // The scene keeps drawing, and what it draws moves with the measurements.
+    const first = await snapshot(page);
+    await page.waitForTimeout(1500);
+    const second = await snapshot(page);
+    expect(second.frames).toBeGreaterThan(first.frames + 5);
+    expect(second.sceneDeflectionMm).not.toBe(first.sceneDeflectionMm);
+    expect(second.totalSamples).toBeGreaterThan(first.totalSamples + 1000);
+
+    // Channel list shows values and rates near 100 Hz.
+    const rate = await page.locator('tr[data-channel="disp.z.L50"] .ch-rate').textContent();
+    expect(Number.parseFloat(rate ?? '0')).toBeGreaterThan(60);
+
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const canvasShot = await page.locator('.scene canvas').screenshot();
+    expect(await drawnFraction(page, canvasShot)).toBeGreaterThan(0.05);
+    const shot = await page.screenshot();
+    writeFileSync(`${ARTIFACTS}/live-twin.png`, shot);
+    expect(consoleErrors).toEqual([]);
+    await page.close();
+  });
+
+  it('says why and falls back to the CPU step when the browser has no WebGPU', async (ctx) => {
+    const executablePath = requireChromium(ctx);
+    const plain = await launchChromium(executablePath, { webgpu: false });
+    try {
+      const page = await plain.newPage({ viewport: { width: 1280, height: 800 } });
+      await page.goto(server!.url);
+      const s = await waitFor(page, 'the CPU fallback', (x) => x.sim.phase === 'running' && x.sim.steps > 100 && x.totalSamples > 500);
+      expect(s.sim.backend).toBe('cpu');
+      expect(s.sim.fallbackReason).toMatch(/WebGPU|adapter/);
+      await expect.poll(() => page.getByTestId('sim-fallback').textContent()).toContain('WebGPU unavailable');
+      expect(s.frames).toBeGreaterThan(0); // never a blank page
+      writeFileSync(`${ARTIFACTS}/cpu-fallback.png`, await page.screenshot());
+    } finally {
+      await plain.close();
+    }
+  });
+});

@@ -1,0 +1,99 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { chromium, type Browser } from 'playwright-core';
+import type { TestContext } from 'vitest';
+
+const require = createRequire(import.meta.url);
+
+/** Flags that give headless Chromium WebGPU on SwiftShader (or on the GPU where there is one). */
+export const WEBGPU_FLAGS = [
+  '--enable-unsafe-webgpu',
+  '--enable-features=Vulkan',
+  '--use-vulkan=swiftshader',
+  '--use-webgpu-adapter=swiftshader',
+  '--use-angle=swiftshader',
+];
+const QUIET_FLAGS = [
+  '--no-sandbox',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  '--disable-quic',
+  '--disable-dev-shm-usage',
+];
+
+export function findChromium(): string | null {
+  const candidates = [process.env.TWINBENCH_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  return candidates.find((path): path is string => Boolean(path && existsSync(path))) ?? null;
+}
+
+/**
+ * Skips (loudly) when there is no Chromium, or fails under TWINBENCH_REQUIRE_ALL=1 (CI).
+ * Returns the executable path when the browser tests can run.
+ */
+export function requireChromium(ctx: TestContext): string {
+  const path = findChromium();
+  if (path) return path;
+  const message = `browser test "${ctx.task.name}" needs Chromium: install Debian's chromium package or set TWINBENCH_CHROMIUM`;
+  if (process.env.TWINBENCH_REQUIRE_ALL === '1') throw new Error(`${message} (TWINBENCH_REQUIRE_ALL=1 forbids skipping)`);
+  console.warn(`\n*** SKIPPING ${message} ***\n`);
+  ctx.skip(message);
+  throw new Error('unreachable');
+}
+
+export async function launchChromium(executablePath: string, options: { webgpu: boolean }): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [...QUIET_FLAGS, ...(options.webgpu ? WEBGPU_FLAGS : ['--disable-gpu', '--disable-features=WebGPU'])],
+  });
+}
+
+export interface RunningServer {
+  readonly url: string;
+  readonly output: () => string;
+  stop(): Promise<number | null>;
+}
+
+/** Starts the real Twinbench server (`server/main.ts`) on ephemeral ports and waits for its URL. */
+export async function startServer(extraEnv: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningServer> {
+  const tsxCli = require.resolve('tsx/cli');
+  const child: ChildProcess = spawn(process.execPath, [tsxCli, 'server/main.ts'], {
+    env: { ...process.env, TWINBENCH_PORT: '0', TWINBENCH_MQTT_PORT: '0', ...extraEnv },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not print its URL within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const onData = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = /Twinbench is running at (http:\/\/\S+)/.exec(output);
+      if (match?.[1]) {
+        clearTimeout(timer);
+        resolve(match[1]);
+      }
+    };
+    child.stdout?.on('data', onData);
+    child.stderr?.on('data', onData);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`server exited with code ${code} before it was ready:\n${output}`));
+    });
+  });
+  return {
+    url,
+    output: () => output,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null) return resolve(child.exitCode);
+        const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
+        child.once('exit', (code) => {
+          clearTimeout(kill);
+          resolve(code);
+        });
+        child.kill('SIGINT');
+      }),
+  };
+}

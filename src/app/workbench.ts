@@ -1,0 +1,102 @@
+import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { SourceStats, TwinCommand } from '../protocol/relay.ts';
+import { createRelayClient, type CommandResult, type ConnectionState, type RelayClient } from '../relay/relayClient.ts';
+import { startSimulation, type SimState, type SimulationHost } from '../sim/simulationHost.ts';
+import { LiveTelemetry, type ChannelSummary } from '../telemetry/liveTelemetry.ts';
+import { STATUS_CHANNELS } from '../twin/footbridge.ts';
+
+export interface DamageState {
+  readonly member: number;
+  readonly health: number;
+}
+
+export interface WorkbenchState {
+  readonly connection: ConnectionState;
+  readonly channels: readonly ChannelSummary[];
+  readonly totalSamples: number;
+  readonly headTime: number;
+  readonly sources: readonly SourceStats[];
+  readonly clients: number;
+  readonly problems: readonly string[];
+  readonly sim: SimState;
+  /** The plant's damage as its status channels report it. */
+  readonly damage: DamageState | null;
+}
+
+export interface Workbench {
+  readonly store: StoreApi<WorkbenchState>;
+  /** Live values for the frame loop (not reactive). */
+  readonly telemetry: LiveTelemetry;
+  sendCommand(command: TwinCommand): Promise<CommandResult>;
+  dispose(): void;
+}
+
+export interface WorkbenchOptions {
+  readonly relayUrl: string;
+  readonly preferGpu?: boolean;
+  /** How often React-facing summaries refresh, ms. */
+  readonly summaryIntervalMs?: number;
+}
+
+const MAX_PROBLEMS = 5;
+
+/**
+ * The running workbench: relay connection, live telemetry and the simulation worker, with one
+ * zustand store the UI subscribes to. Frame-rate data stays in `telemetry`.
+ */
+export function createWorkbench(options: WorkbenchOptions): Workbench {
+  const telemetry = new LiveTelemetry();
+  const store = createStore<WorkbenchState>(() => ({
+    connection: { status: 'connecting', attempt: 1 },
+    channels: [],
+    totalSamples: 0,
+    headTime: 0,
+    sources: [],
+    clients: 0,
+    problems: [],
+    sim: { phase: 'starting' },
+    damage: null,
+  }));
+  const addProblem = (message: string) =>
+    store.setState((s) => ({ problems: [...s.problems, `${new Date().toLocaleTimeString()} ${message}`].slice(-MAX_PROBLEMS) }));
+
+  const relay: RelayClient = createRelayClient({
+    url: options.relayUrl,
+    onState: (connection) => store.setState({ connection }),
+    onChannels: (channels) => telemetry.setChannels(channels),
+    onSamples: (samples) => telemetry.ingest(samples),
+    onStats: (sources, clients) => store.setState({ sources, clients }),
+    onProblem: addProblem,
+  });
+
+  let simDamageKey = '';
+  const sim: SimulationHost = startSimulation((state) => store.setState({ sim: state }), {
+    seed: 1,
+    preferGpu: options.preferGpu ?? true,
+  });
+
+  const refresh = () => {
+    const member = telemetry.latest(STATUS_CHANNELS.damagedMember);
+    const health = telemetry.latest(STATUS_CHANNELS.damageHealth);
+    const damage = Number.isFinite(member) && member >= 0 && Number.isFinite(health) ? { member: Math.round(member), health } : null;
+    // Keep the model's bridge damaged the way the plant reports it.
+    const key = damage ? `${damage.member}:${damage.health.toFixed(3)}` : 'none';
+    if (key !== simDamageKey) {
+      simDamageKey = key;
+      sim.setDamage(damage);
+    }
+    store.setState({ channels: telemetry.summaries(), totalSamples: telemetry.totalSamples, headTime: telemetry.headTime, damage });
+  };
+  const timer = setInterval(refresh, options.summaryIntervalMs ?? 250);
+
+  return {
+    store,
+    telemetry,
+    sendCommand: (command) => relay.sendCommand(command),
+    dispose() {
+      clearInterval(timer);
+      relay.close();
+      sim.dispose();
+    },
+  };
+}

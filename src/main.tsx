@@ -1,0 +1,25 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app/App.tsx';
+import { installTestHook } from './app/testHook.ts';
+import { createWorkbench } from './app/workbench.ts';
+import { WorkbenchContext } from './app/WorkbenchContext.tsx';
+import { relayUrlFor } from './relay/relayClient.ts';
+import './app/app.css';
+
+const params = new URLSearchParams(location.search);
+const workbench = createWorkbench({
+  relayUrl: params.get('relay') ?? relayUrlFor(location),
+  preferGpu: params.get('gpu') !== 'off',
+});
+installTestHook(workbench);
+
+const root = document.getElementById('root');
+if (!root) throw new Error('Twinbench: index.html has no #root element.');
+createRoot(root).render(
+  <StrictMode>
+    <WorkbenchContext.Provider value={workbench}>
+      <App />
+    </WorkbenchContext.Provider>
+  </StrictMode>,
+);

@@ -1,0 +1,13 @@
+/** Diverging colour map for signed values (compression blue, zero pale, tension red), RGB 0–1. */
+export function divergingColor(value: number, limit: number, out: { r: number; g: number; b: number }): void {
+  const t = Math.max(-1, Math.min(1, Number.isFinite(value) ? value / limit : 0));
+  const pale = [0.93, 0.93, 0.9] as const;
+  const end = t < 0 ? ([0.23, 0.51, 0.96] as const) : ([0.94, 0.27, 0.27] as const);
+  const w = Math.abs(t);
+  out.r = pale[0] + (end[0] - pale[0]) * w;
+  out.g = pale[1] + (end[1] - pale[1]) * w;
+  out.b = pale[2] + (end[2] - pale[2]) * w;
+}
+
+/** CSS gradient matching `divergingColor`, for legends. */
+export const DIVERGING_GRADIENT = 'linear-gradient(90deg, rgb(59,130,245), rgb(237,237,230), rgb(240,69,69))';
