@@ -2,15 +2,28 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TestSnapshot } from '../src/app/testHook.ts';
-import { findChromium, launchChromium, requireChromium, startServer, type RunningServer } from './support.ts';
+import {
+  findChromium,
+  launchChromium,
+  requireChromium,
+  startServer,
+  type RunningServer,
+} from './support.ts';
 
 const ARTIFACTS = 'e2e/artifacts';
 
 function snapshot(page: Page): Promise<TestSnapshot> {
-  return page.evaluate(() => (window as unknown as { __twinbench: { snapshot(): TestSnapshot } }).__twinbench.snapshot());
+  return page.evaluate(() =>
+    (window as unknown as { __twinbench: { snapshot(): TestSnapshot } }).__twinbench.snapshot(),
+  );
 }
 
-async function waitFor(page: Page, what: string, predicate: (s: TestSnapshot) => boolean, timeoutMs = 30_000): Promise<TestSnapshot> {
+async function waitFor(
+  page: Page,
+  what: string,
+  predicate: (s: TestSnapshot) => boolean,
+  timeoutMs = 30_000,
+): Promise<TestSnapshot> {
   const deadline = Date.now() + timeoutMs;
   let last: TestSnapshot | null = null;
   while (Date.now() < deadline) {
@@ -33,7 +46,8 @@ async function drawnFraction(page: Page, png: Buffer): Promise<number> {
     const [r0, g0, b0] = [data[0]!, data[1]!, data[2]!];
     let differing = 0;
     for (let i = 0; i < data.length; i += 4) {
-      if (Math.abs(data[i]! - r0) + Math.abs(data[i + 1]! - g0) + Math.abs(data[i + 2]! - b0) > 30) differing += 1;
+      if (Math.abs(data[i]! - r0) + Math.abs(data[i + 1]! - g0) + Math.abs(data[i + 2]! - b0) > 30)
+        differing += 1;
     }
     return differing / (data.length / 4);
   }, png.toString('base64'));
@@ -65,10 +79,18 @@ describe('the live twin in Chromium', () => {
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
     await page.goto(server!.url);
 
-    const live = await waitFor(page, 'live telemetry', (s) => s.connection === 'open' && s.channels >= 17 && s.totalSamples > 2000);
+    const live = await waitFor(
+      page,
+      'live telemetry',
+      (s) => s.connection === 'open' && s.channels >= 17 && s.totalSamples > 2000,
+    );
     expect(Number.isFinite(live.midspanMm)).toBe(true);
 
-    const sim = await waitFor(page, 'the simulation worker', (s) => s.sim.phase === 'running' && s.sim.steps > 1000);
+    const sim = await waitFor(
+      page,
+      'the simulation worker',
+      (s) => s.sim.phase === 'running' && s.sim.steps > 1000,
+    );
     expect(sim.sim.backend, `fallback reason: ${sim.sim.fallbackReason}`).toBe('webgpu');
     expect(sim.sim.adapter).toBeTruthy();
     expect(sim.sim.selfCheckDisplacement).toBeLessThan(1e-5);
@@ -101,10 +123,16 @@ describe('the live twin in Chromium', () => {
     try {
       const page = await plain.newPage({ viewport: { width: 1280, height: 800 } });
       await page.goto(server!.url);
-      const s = await waitFor(page, 'the CPU fallback', (x) => x.sim.phase === 'running' && x.sim.steps > 100 && x.totalSamples > 500);
+      const s = await waitFor(
+        page,
+        'the CPU fallback',
+        (x) => x.sim.phase === 'running' && x.sim.steps > 100 && x.totalSamples > 500,
+      );
       expect(s.sim.backend).toBe('cpu');
       expect(s.sim.fallbackReason).toMatch(/WebGPU|adapter/);
-      await expect.poll(() => page.getByTestId('sim-fallback').textContent()).toContain('WebGPU unavailable');
+      await expect
+        .poll(() => page.getByTestId('sim-fallback').textContent())
+        .toContain('WebGPU unavailable');
       expect(s.frames).toBeGreaterThan(0); // never a blank page
       writeFileSync(`${ARTIFACTS}/cpu-fallback.png`, await page.screenshot());
     } finally {

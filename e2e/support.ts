@@ -25,7 +25,12 @@ const QUIET_FLAGS = [
 ];
 
 export function findChromium(): string | null {
-  const candidates = [process.env.TWINBENCH_CHROMIUM, '/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
+  const candidates = [
+    process.env.TWINBENCH_CHROMIUM,
+    '/usr/bin/chromium',
+    '/usr/bin/chromium-browser',
+    '/usr/bin/google-chrome',
+  ];
   return candidates.find((path): path is string => Boolean(path && existsSync(path))) ?? null;
 }
 
@@ -37,17 +42,24 @@ export function requireChromium(ctx: TestContext): string {
   const path = findChromium();
   if (path) return path;
   const message = `browser test "${ctx.task.name}" needs Chromium: install Debian's chromium package or set TWINBENCH_CHROMIUM`;
-  if (process.env.TWINBENCH_REQUIRE_ALL === '1') throw new Error(`${message} (TWINBENCH_REQUIRE_ALL=1 forbids skipping)`);
+  if (process.env.TWINBENCH_REQUIRE_ALL === '1')
+    throw new Error(`${message} (TWINBENCH_REQUIRE_ALL=1 forbids skipping)`);
   console.warn(`\n*** SKIPPING ${message} ***\n`);
   ctx.skip(message);
   throw new Error('unreachable');
 }
 
-export async function launchChromium(executablePath: string, options: { webgpu: boolean }): Promise<Browser> {
+export async function launchChromium(
+  executablePath: string,
+  options: { webgpu: boolean },
+): Promise<Browser> {
   return chromium.launch({
     executablePath,
     headless: true,
-    args: [...QUIET_FLAGS, ...(options.webgpu ? WEBGPU_FLAGS : ['--disable-gpu', '--disable-features=WebGPU'])],
+    args: [
+      ...QUIET_FLAGS,
+      ...(options.webgpu ? WEBGPU_FLAGS : ['--disable-gpu', '--disable-features=WebGPU']),
+    ],
   });
 }
 
@@ -58,7 +70,10 @@ export interface RunningServer {
 }
 
 /** Starts the real Twinbench server (`server/main.ts`) on ephemeral ports and waits for its URL. */
-export async function startServer(extraEnv: Record<string, string> = {}, timeoutMs = 30_000): Promise<RunningServer> {
+export async function startServer(
+  extraEnv: Record<string, string> = {},
+  timeoutMs = 30_000,
+): Promise<RunningServer> {
   const tsxCli = require.resolve('tsx/cli');
   const child: ChildProcess = spawn(process.execPath, [tsxCli, 'server/main.ts'], {
     env: { ...process.env, TWINBENCH_PORT: '0', TWINBENCH_MQTT_PORT: '0', ...extraEnv },
@@ -66,7 +81,10 @@ export async function startServer(extraEnv: Record<string, string> = {}, timeout
   });
   let output = '';
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not print its URL within ${timeoutMs} ms:\n${output}`)), timeoutMs);
+    const timer = setTimeout(
+      () => reject(new Error(`server did not print its URL within ${timeoutMs} ms:\n${output}`)),
+      timeoutMs,
+    );
     const onData = (chunk: Buffer) => {
       output += chunk.toString();
       const match = /Twinbench is running at (http:\/\/\S+)/.exec(output);

@@ -29,9 +29,43 @@ step('lint', bin('eslint'), ['--max-warnings', '0', '.']);
 step('types', bin('tsc'), ['--noEmit', '-p', '.']);
 step('build', bin('vite'), ['build', '--logLevel', 'warn']);
 
+// Integration tests need Mosquitto and Kafka. Start the ones this machine can run and that are
+// not already up (CI starts them itself), and stop what we started afterwards.
+const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+const services = [
+  { name: 'mosquitto', canRun: has('mosquitto') || existsSync('/usr/sbin/mosquitto') },
+  {
+    name: 'kafka',
+    canRun: has('java') && (has('mvn') || existsSync(`${process.env.HOME}/.cache/twinbench`)),
+  },
+];
+const started = [];
+for (const service of services) {
+  const script = `scripts/services/${service.name}.sh`;
+  if (spawnSync('bash', [script, 'status'], { stdio: 'ignore' }).status === 0) continue;
+  if (!service.canRun) {
+    console.warn(
+      `\n*** ${service.name} is not installed here: its integration tests will be SKIPPED (see README, Tests) ***`,
+    );
+    continue;
+  }
+  console.info(`\n━━ starting ${service.name} for the integration tests`);
+  if (spawnSync('bash', [script, 'start'], { stdio: 'inherit' }).status === 0) started.push(script);
+  else
+    console.warn(`*** could not start ${service.name}: its integration tests will be SKIPPED ***`);
+}
+
 mkdirSync('.test-results', { recursive: true });
 rmSync(resultsFile, { force: true });
-step('tests', bin('vitest'), ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${resultsFile}`, ...process.argv.slice(2)]);
+step('tests', bin('vitest'), [
+  'run',
+  '--reporter=default',
+  '--reporter=json',
+  `--outputFile.json=${resultsFile}`,
+  ...process.argv.slice(2),
+]);
+
+for (const script of started) spawnSync('bash', [script, 'stop'], { stdio: 'inherit' });
 
 let summary = 'tests: no results (the test run did not complete)';
 if (existsSync(resultsFile)) {
@@ -40,9 +74,13 @@ if (existsSync(resultsFile)) {
   summary = `tests: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${skipped} skipped`;
   if (skipped > 0) {
     const names = r.testResults.flatMap((file) =>
-      file.assertionResults.filter((t) => t.status === 'pending' || t.status === 'skipped' || t.status === 'todo').map((t) => `  - ${t.fullName}`),
+      file.assertionResults
+        .filter((t) => t.status === 'pending' || t.status === 'skipped' || t.status === 'todo')
+        .map((t) => `  - ${t.fullName}`),
     );
-    console.warn(`\n*** ${skipped} test(s) SKIPPED — they need something this machine lacks (see the warnings above):\n${names.join('\n')}`);
+    console.warn(
+      `\n*** ${skipped} test(s) SKIPPED — they need something this machine lacks (see the warnings above):\n${names.join('\n')}`,
+    );
   }
 }
 if (failures.length > 0) console.error(`\nFailed steps: ${failures.join(', ')}`);

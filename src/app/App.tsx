@@ -56,7 +56,8 @@ function SourceLine() {
     <p className="sources">
       {sources.map((s) => (
         <span key={s.name} className={s.connected ? '' : 'error-text'} title={s.lastError ?? ''}>
-          {s.name}: {s.received.toLocaleString()} msgs{s.malformed ? `, ${s.malformed} malformed dropped` : ''}
+          {s.name}: {s.received.toLocaleString()} msgs
+          {s.malformed ? `, ${s.malformed} malformed dropped` : ''}
         </span>
       ))}
     </p>
@@ -69,7 +70,13 @@ export function App() {
       <header>
         <div className="brand">
           <svg viewBox="0 0 32 32" width="22" height="22" aria-hidden>
-            <path d="M4 22h24M6 22l5-10 5 10 5-10 5 10M11 12h10" stroke="#38bdf8" strokeWidth="2.4" fill="none" strokeLinejoin="round" />
+            <path
+              d="M4 22h24M6 22l5-10 5 10 5-10 5 10M11 12h10"
+              stroke="#38bdf8"
+              strokeWidth="2.4"
+              fill="none"
+              strokeLinejoin="round"
+            />
           </svg>
           <strong>Twinbench</strong>
           <span className="twin-name">Footbridge · 40 m steel Pratt truss</span>

@@ -15,10 +15,20 @@ const GROUPS = [
 export function ChannelList() {
   const channels = useWorkbenchState((s) => s.channels);
   const totalSamples = useWorkbenchState((s) => s.totalSamples);
-  const descriptions = useMemo(() => new Map(footbridgeSensors(buildFootbridge()).map((s) => [s.id, s.description])), []);
-  if (channels.length === 0) return <p className="muted">No channels yet — waiting for the relay to announce them.</p>;
+  const descriptions = useMemo(
+    () => new Map(footbridgeSensors(buildFootbridge()).map((s) => [s.id, s.description])),
+    [],
+  );
+  if (channels.length === 0)
+    return <p className="muted">No channels yet — waiting for the relay to announce them.</p>;
   const other = channels.filter((c) => !GROUPS.some((g) => c.name.startsWith(g.prefix)));
-  const groups = [...GROUPS.map((g) => ({ title: g.title, items: channels.filter((c) => c.name.startsWith(g.prefix)) })), { title: 'Other', items: other }];
+  const groups = [
+    ...GROUPS.map((g) => ({
+      title: g.title,
+      items: channels.filter((c) => c.name.startsWith(g.prefix)),
+    })),
+    { title: 'Other', items: other },
+  ];
   return (
     <div className="channel-list" data-testid="channel-list">
       {groups
@@ -29,13 +39,23 @@ export function ChannelList() {
             <table>
               <tbody>
                 {group.items.map((c) => (
-                  <tr key={c.id} data-channel={c.name} title={`${descriptions.get(c.name) ?? c.name}\n${c.source}\n${c.count.toLocaleString()} samples`}>
+                  <tr
+                    key={c.id}
+                    data-channel={c.name}
+                    title={`${descriptions.get(c.name) ?? c.name}\n${c.source}\n${c.count.toLocaleString()} samples`}
+                  >
                     <td className="ch-name">{c.name}</td>
-                    <td className="ch-spark">{group.title === 'Plant status' ? null : <Sparkline channel={c.name} tick={totalSamples} />}</td>
+                    <td className="ch-spark">
+                      {group.title === 'Plant status' ? null : (
+                        <Sparkline channel={c.name} tick={totalSamples} />
+                      )}
+                    </td>
                     <td className="ch-value">
                       {formatValue(c.value)} <span className="unit">{c.unit}</span>
                     </td>
-                    <td className={`ch-rate ${c.rateHz === 0 ? 'stale' : ''}`}>{c.rateHz.toFixed(0)} Hz</td>
+                    <td className={`ch-rate ${c.rateHz === 0 ? 'stale' : ''}`}>
+                      {c.rateHz.toFixed(0)} Hz
+                    </td>
                   </tr>
                 ))}
               </tbody>

@@ -8,7 +8,12 @@ export function DamagePanel() {
   const damage = useWorkbenchState((s) => s.damage);
   const connected = useWorkbenchState((s) => s.connection.status === 'open');
   const members = useMemo(() => buildFootbridge().members, []);
-  const [member, setMember] = useState(() => Math.max(0, members.findIndex((m) => m.label === 'bottom chord L7-8')));
+  const [member, setMember] = useState(() =>
+    Math.max(
+      0,
+      members.findIndex((m) => m.label === 'bottom chord L7-8'),
+    ),
+  );
   const [health, setHealth] = useState(0.5);
   const [result, setResult] = useState<{ ok: boolean; message: string } | null>(null);
   const [busy, setBusy] = useState(false);
@@ -24,12 +29,14 @@ export function DamagePanel() {
       <p className="status-line" data-testid="damage-status">
         {damage ? (
           <>
-            <span className="tag tag-bad">Damaged</span> {members[damage.member]?.label ?? `member ${damage.member}`} at{' '}
+            <span className="tag tag-bad">Damaged</span>{' '}
+            {members[damage.member]?.label ?? `member ${damage.member}`} at{' '}
             {Math.round(damage.health * 100)} % stiffness
           </>
         ) : (
           <>
-            <span className="tag tag-ok">Intact</span> all {members.length} members at full stiffness
+            <span className="tag tag-ok">Intact</span> all {members.length} members at full
+            stiffness
           </>
         )}
       </p>
@@ -45,13 +52,27 @@ export function DamagePanel() {
       </label>
       <label>
         Remaining stiffness <output>{Math.round(health * 100)} %</output>
-        <input type="range" min={0.1} max={1} step={0.05} value={health} onChange={(e) => setHealth(Number(e.target.value))} />
+        <input
+          type="range"
+          min={0.1}
+          max={1}
+          step={0.05}
+          value={health}
+          onChange={(e) => setHealth(Number(e.target.value))}
+        />
       </label>
       <div className="buttons">
-        <button disabled={!connected || busy} onClick={() => void send({ kind: 'setDamage', member, health })}>
+        <button
+          disabled={!connected || busy}
+          onClick={() => void send({ kind: 'setDamage', member, health })}
+        >
           Apply damage
         </button>
-        <button className="secondary" disabled={!connected || busy || !damage} onClick={() => void send({ kind: 'clearDamage' })}>
+        <button
+          className="secondary"
+          disabled={!connected || busy || !damage}
+          onClick={() => void send({ kind: 'clearDamage' })}
+        >
           Repair
         </button>
       </div>

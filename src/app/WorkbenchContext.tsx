@@ -6,7 +6,8 @@ export const WorkbenchContext = createContext<Workbench | null>(null);
 
 export function useWorkbench(): Workbench {
   const workbench = useContext(WorkbenchContext);
-  if (!workbench) throw new Error('Twinbench: useWorkbench must be used inside <WorkbenchContext.Provider>.');
+  if (!workbench)
+    throw new Error('Twinbench: useWorkbench must be used inside <WorkbenchContext.Provider>.');
   return workbench;
 }
 

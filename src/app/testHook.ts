@@ -37,11 +37,14 @@ export function installTestHook(workbench: Workbench): void {
         adapter: running?.backend.kind === 'webgpu' ? running.backend.adapter : null,
         fallbackReason: running?.backend.kind === 'cpu' ? running.backend.reason : null,
         steps: running?.status?.steps ?? 0,
-        selfCheckDisplacement: running?.backend.kind === 'webgpu' ? running.backend.selfCheck.displacement : null,
+        selfCheckDisplacement:
+          running?.backend.kind === 'webgpu' ? running.backend.selfCheck.displacement : null,
       },
       frames: sceneProbe.frames,
       sceneDeflectionMm: sceneProbe.deflectionMm,
     };
   };
-  (window as unknown as { __twinbench: { snapshot: () => TestSnapshot } }).__twinbench = { snapshot };
+  (window as unknown as { __twinbench: { snapshot: () => TestSnapshot } }).__twinbench = {
+    snapshot,
+  };
 }

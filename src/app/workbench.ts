@@ -1,6 +1,11 @@
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import type { SourceStats, TwinCommand } from '../protocol/relay.ts';
-import { createRelayClient, type CommandResult, type ConnectionState, type RelayClient } from '../relay/relayClient.ts';
+import {
+  createRelayClient,
+  type CommandResult,
+  type ConnectionState,
+  type RelayClient,
+} from '../relay/relayClient.ts';
 import { startSimulation, type SimState, type SimulationHost } from '../sim/simulationHost.ts';
 import { LiveTelemetry, type ChannelSummary } from '../telemetry/liveTelemetry.ts';
 import { STATUS_CHANNELS } from '../twin/footbridge.ts';
@@ -58,7 +63,11 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     damage: null,
   }));
   const addProblem = (message: string) =>
-    store.setState((s) => ({ problems: [...s.problems, `${new Date().toLocaleTimeString()} ${message}`].slice(-MAX_PROBLEMS) }));
+    store.setState((s) => ({
+      problems: [...s.problems, `${new Date().toLocaleTimeString()} ${message}`].slice(
+        -MAX_PROBLEMS,
+      ),
+    }));
 
   const relay: RelayClient = createRelayClient({
     url: options.relayUrl,
@@ -78,14 +87,22 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   const refresh = () => {
     const member = telemetry.latest(STATUS_CHANNELS.damagedMember);
     const health = telemetry.latest(STATUS_CHANNELS.damageHealth);
-    const damage = Number.isFinite(member) && member >= 0 && Number.isFinite(health) ? { member: Math.round(member), health } : null;
+    const damage =
+      Number.isFinite(member) && member >= 0 && Number.isFinite(health)
+        ? { member: Math.round(member), health }
+        : null;
     // Keep the model's bridge damaged the way the plant reports it.
     const key = damage ? `${damage.member}:${damage.health.toFixed(3)}` : 'none';
     if (key !== simDamageKey) {
       simDamageKey = key;
       sim.setDamage(damage);
     }
-    store.setState({ channels: telemetry.summaries(), totalSamples: telemetry.totalSamples, headTime: telemetry.headTime, damage });
+    store.setState({
+      channels: telemetry.summaries(),
+      totalSamples: telemetry.totalSamples,
+      headTime: telemetry.headTime,
+      damage,
+    });
   };
   const timer = setInterval(refresh, options.summaryIntervalMs ?? 250);
 

@@ -13,7 +13,11 @@ export interface SelfCheckResult {
 }
 
 /** Max relative error of one field (u at 0, v at 4, a at 8) over all nodes. */
-export function fieldError(gpu: ArrayLike<number>, cpu: ArrayLike<number>, offset: number): { error: number; scale: number } {
+export function fieldError(
+  gpu: ArrayLike<number>,
+  cpu: ArrayLike<number>,
+  offset: number,
+): { error: number; scale: number } {
   let scale = 0;
   let error = 0;
   for (let i = 0; i < cpu.length; i += STATE_STRIDE) {
@@ -30,7 +34,12 @@ export function fieldError(gpu: ArrayLike<number>, cpu: ArrayLike<number>, offse
  * traffic integrated on the CPU) and compares it with the float64 CPU reference from the same
  * float32 inputs. The simulation worker runs this at start-up; the kernel tests assert on it.
  */
-export async function checkTrussKernel(device: GPUDevice, truss: PackedTruss, dt: number, substeps: number): Promise<SelfCheckResult> {
+export async function checkTrussKernel(
+  device: GPUDevice,
+  truss: PackedTruss,
+  dt: number,
+  substeps: number,
+): Promise<SelfCheckResult> {
   const loads = new FootbridgeLoads(truss.nodeCount, { seed: 3, arrivalRate: 10 });
   const load = new Float32Array(truss.nodeCount * 4);
   let state = new Float64Array(truss.nodeCount * STATE_STRIDE);

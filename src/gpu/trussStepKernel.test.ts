@@ -8,9 +8,12 @@ import { withGpu } from './testing/requireGpu.ts';
 import { checkTrussKernel, fieldError } from './kernelSelfCheck.ts';
 import { createTrussStepKernel } from './trussStepKernel.ts';
 
-
 describe('trussStep.wgsl against the CPU reference (Dawn)', () => {
-  async function compare(device: GPUDevice, samples: number, damage?: { member: number; health: number }) {
+  async function compare(
+    device: GPUDevice,
+    samples: number,
+    damage?: { member: number; health: number },
+  ) {
     const truss = packTruss(buildFootbridge());
     if (damage) setMemberHealth(truss, damage.member, damage.health);
     const { dt, substeps } = footbridgeTimeStep(truss, 100);
@@ -55,7 +58,9 @@ describe('trussStep.wgsl against the CPU reference (Dawn)', () => {
     withGpu(ctx, async (device, adapter) => {
       const { gpuState, cpu, steps } = await compare(device, 10);
       const u = fieldError(gpuState, cpu, 0);
-      console.info(`[${adapter}] ${steps} steps: max rel. error u ${u.error.toExponential(2)} (scale ${u.scale.toExponential(2)} m)`);
+      console.info(
+        `[${adapter}] ${steps} steps: max rel. error u ${u.error.toExponential(2)} (scale ${u.scale.toExponential(2)} m)`,
+      );
       expect(u.scale).toBeGreaterThan(1e-5); // the bridge really moved
       expect(u.error).toBeLessThan(1e-5);
     }));

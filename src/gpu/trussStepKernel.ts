@@ -19,8 +19,17 @@ export interface TrussStepKernel {
   destroy(): void;
 }
 
-function createBuffer(device: GPUDevice, label: string, data: Float32Array | Uint32Array | Uint8Array, usage: number): GPUBuffer {
-  const buffer = device.createBuffer({ label, size: Math.max(16, data.byteLength), usage: usage | GPUBufferUsage.COPY_DST });
+function createBuffer(
+  device: GPUDevice,
+  label: string,
+  data: Float32Array | Uint32Array | Uint8Array,
+  usage: number,
+): GPUBuffer {
+  const buffer = device.createBuffer({
+    label,
+    size: Math.max(16, data.byteLength),
+    usage: usage | GPUBufferUsage.COPY_DST,
+  });
   device.queue.writeBuffer(buffer, 0, data);
   return buffer;
 }
@@ -35,31 +44,63 @@ function createBuffer(device: GPUDevice, label: string, data: Float32Array | Uin
  * kernel.step(40);
  * const state = await kernel.readState();
  */
-export function createTrussStepKernel(device: GPUDevice, truss: PackedTruss, options: { dt: number }): TrussStepKernel {
+export function createTrussStepKernel(
+  device: GPUDevice,
+  truss: PackedTruss,
+  options: { dt: number },
+): TrussStepKernel {
   const stateBytes = truss.nodeCount * STATE_STRIDE * 4;
   const params = new ArrayBuffer(16);
   new Float32Array(params, 0, 2).set([options.dt, truss.massDamping]);
   new Uint32Array(params, 8, 1)[0] = truss.nodeCount;
   const storage = GPUBufferUsage.STORAGE;
-  const paramsBuffer = createBuffer(device, 'truss params', new Uint8Array(params), GPUBufferUsage.UNIFORM);
+  const paramsBuffer = createBuffer(
+    device,
+    'truss params',
+    new Uint8Array(params),
+    GPUBufferUsage.UNIFORM,
+  );
   const membersBuffer = createBuffer(device, 'truss members', truss.members, storage);
   const nodesBuffer = createBuffer(device, 'truss nodes', truss.nodes, storage);
   const incidenceBuffer = createBuffer(device, 'truss incidence', truss.incidence, storage);
-  const loadBuffer = createBuffer(device, 'truss load', new Float32Array(truss.nodeCount * 4), storage);
+  const loadBuffer = createBuffer(
+    device,
+    'truss load',
+    new Float32Array(truss.nodeCount * 4),
+    storage,
+  );
   const states = [0, 1].map((i) =>
-    device.createBuffer({ label: `truss state ${i}`, size: stateBytes, usage: storage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC }),
+    device.createBuffer({
+      label: `truss state ${i}`,
+      size: stateBytes,
+      usage: storage | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC,
+    }),
   ) as [GPUBuffer, GPUBuffer];
-  const readback = device.createBuffer({ label: 'truss readback', size: stateBytes, usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST });
+  const readback = device.createBuffer({
+    label: 'truss readback',
+    size: stateBytes,
+    usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+  });
 
   const module = device.createShaderModule({ label: 'trussStep.wgsl', code: shaderSource });
-  const pipeline = device.createComputePipeline({ label: 'truss step', layout: 'auto', compute: { module, entryPoint: 'step' } });
+  const pipeline = device.createComputePipeline({
+    label: 'truss step',
+    layout: 'auto',
+    compute: { module, entryPoint: 'step' },
+  });
   const bindGroups = [0, 1].map((from) =>
     device.createBindGroup({
       label: `truss step ${from}→${1 - from}`,
       layout: pipeline.getBindGroupLayout(0),
-      entries: [paramsBuffer, membersBuffer, nodesBuffer, incidenceBuffer, loadBuffer, states[from as 0 | 1], states[(1 - from) as 0 | 1]].map(
-        (buffer, binding) => ({ binding, resource: { buffer } }),
-      ),
+      entries: [
+        paramsBuffer,
+        membersBuffer,
+        nodesBuffer,
+        incidenceBuffer,
+        loadBuffer,
+        states[from as 0 | 1],
+        states[(1 - from) as 0 | 1],
+      ].map((buffer, binding) => ({ binding, resource: { buffer } })),
     }),
   ) as [GPUBindGroup, GPUBindGroup];
   let current: 0 | 1 = 0;
@@ -99,7 +140,16 @@ export function createTrussStepKernel(device: GPUDevice, truss: PackedTruss, opt
       return copy;
     },
     destroy() {
-      for (const buffer of [paramsBuffer, membersBuffer, nodesBuffer, incidenceBuffer, loadBuffer, ...states, readback]) buffer.destroy();
+      for (const buffer of [
+        paramsBuffer,
+        membersBuffer,
+        nodesBuffer,
+        incidenceBuffer,
+        loadBuffer,
+        ...states,
+        readback,
+      ])
+        buffer.destroy();
     },
   };
 }

@@ -23,7 +23,12 @@ export interface ChannelInfo {
 }
 
 /** One sample: channel id, device time (ms since the Unix epoch), value, relay receive time (ms). */
-export type Sample = readonly [channel: number, deviceTime: number, value: number, receiveTime: number];
+export type Sample = readonly [
+  channel: number,
+  deviceTime: number,
+  value: number,
+  receiveTime: number,
+];
 
 export type TwinCommand =
   | { readonly kind: 'setDamage'; readonly member: number; readonly health: number }
@@ -48,11 +53,7 @@ export type ClientMessage =
 // ---- relay → client ------------------------------------------------------------------------
 
 export type RelayErrorReason =
-  | 'malformed_json'
-  | 'invalid_message'
-  | 'unsupported_protocol'
-  | 'message_too_large'
-  | 'not_ready';
+  'malformed_json' | 'invalid_message' | 'unsupported_protocol' | 'message_too_large' | 'not_ready';
 
 export type ServerMessage =
   | {
@@ -65,7 +66,12 @@ export type ServerMessage =
     }
   | { readonly type: 'channels'; readonly channels: readonly ChannelInfo[] }
   | { readonly type: 'samples'; readonly samples: readonly Sample[] }
-  | { readonly type: 'commandResult'; readonly id: string; readonly ok: boolean; readonly message: string }
+  | {
+      readonly type: 'commandResult';
+      readonly id: string;
+      readonly ok: boolean;
+      readonly message: string;
+    }
   | {
       readonly type: 'stats';
       readonly sources: readonly SourceStats[];
@@ -118,13 +124,21 @@ export function parseTwinCommand(value: unknown): TwinCommand | string {
 /** Parses and validates one text frame from a client. Never throws. */
 export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
   if (raw.length > MAX_CLIENT_MESSAGE_BYTES) {
-    return { ok: false, reason: 'message_too_large', error: `message is ${raw.length} bytes; the limit is ${MAX_CLIENT_MESSAGE_BYTES}` };
+    return {
+      ok: false,
+      reason: 'message_too_large',
+      error: `message is ${raw.length} bytes; the limit is ${MAX_CLIENT_MESSAGE_BYTES}`,
+    };
   }
   let value: unknown;
   try {
     value = JSON.parse(raw);
   } catch (error) {
-    return { ok: false, reason: 'malformed_json', error: `message is not JSON (${(error as Error).message})` };
+    return {
+      ok: false,
+      reason: 'malformed_json',
+      error: `message is not JSON (${(error as Error).message})`,
+    };
   }
   if (!isRecord(value) || typeof value.type !== 'string') {
     return invalid('message must be a JSON object with a string "type"');
@@ -139,14 +153,22 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
           error: `client speaks protocol ${value.protocol}, this relay speaks ${RELAY_PROTOCOL_VERSION}: reload the page or update the client`,
         };
       }
-      return { ok: true, message: { type: 'hello', protocol: value.protocol, client: typeof value.client === 'string' ? value.client.slice(0, 200) : 'unknown' } };
+      return {
+        ok: true,
+        message: {
+          type: 'hello',
+          protocol: value.protocol,
+          client: typeof value.client === 'string' ? value.client.slice(0, 200) : 'unknown',
+        },
+      };
     case 'subscribe':
       if (value.channels === '*' || isStringArray(value.channels)) {
         return { ok: true, message: { type: 'subscribe', channels: value.channels } };
       }
       return invalid('subscribe.channels must be "*" or an array of channel names');
     case 'unsubscribe':
-      if (isStringArray(value.channels)) return { ok: true, message: { type: 'unsubscribe', channels: value.channels } };
+      if (isStringArray(value.channels))
+        return { ok: true, message: { type: 'unsubscribe', channels: value.channels } };
       return invalid('unsubscribe.channels must be an array of channel names');
     case 'command': {
       if (typeof value.id !== 'string' || value.id.length === 0 || value.id.length > 100) {
@@ -157,7 +179,9 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
       return { ok: true, message: { type: 'command', id: value.id, command } };
     }
     default:
-      return invalid(`unknown message type ${JSON.stringify(value.type)}: expected hello, subscribe, unsubscribe or command`);
+      return invalid(
+        `unknown message type ${JSON.stringify(value.type)}: expected hello, subscribe, unsubscribe or command`,
+      );
   }
 }
 
@@ -167,9 +191,14 @@ export function parseServerMessage(raw: string): ParseResult<ServerMessage> {
   try {
     value = JSON.parse(raw);
   } catch (error) {
-    return { ok: false, reason: 'malformed_json', error: `relay sent non-JSON (${(error as Error).message})` };
+    return {
+      ok: false,
+      reason: 'malformed_json',
+      error: `relay sent non-JSON (${(error as Error).message})`,
+    };
   }
-  if (!isRecord(value) || typeof value.type !== 'string') return invalid('relay message has no "type"');
+  if (!isRecord(value) || typeof value.type !== 'string')
+    return invalid('relay message has no "type"');
   switch (value.type) {
     case 'welcome':
     case 'channels':

@@ -23,12 +23,19 @@ export function parseTelemetry(bytes: Uint8Array | string): TelemetryParse {
   try {
     value = JSON.parse(typeof bytes === 'string' ? bytes : new TextDecoder().decode(bytes));
   } catch {
-    return { ok: false, error: 'payload is not JSON; expected {"t": <ms since epoch>, "v": <number>}' };
+    return {
+      ok: false,
+      error: 'payload is not JSON; expected {"t": <ms since epoch>, "v": <number>}',
+    };
   }
-  if (typeof value !== 'object' || value === null) return { ok: false, error: 'payload must be a JSON object with "t" and "v"' };
+  if (typeof value !== 'object' || value === null)
+    return { ok: false, error: 'payload must be a JSON object with "t" and "v"' };
   const { t, v, channel } = value as Record<string, unknown>;
-  if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0) return { ok: false, error: '"t" must be a positive finite number of ms since the Unix epoch' };
-  if (typeof v !== 'number' || !Number.isFinite(v)) return { ok: false, error: '"v" must be a finite number' };
-  if (channel !== undefined && (typeof channel !== 'string' || channel.length === 0)) return { ok: false, error: '"channel", when given, must be a non-empty string' };
+  if (typeof t !== 'number' || !Number.isFinite(t) || t <= 0)
+    return { ok: false, error: '"t" must be a positive finite number of ms since the Unix epoch' };
+  if (typeof v !== 'number' || !Number.isFinite(v))
+    return { ok: false, error: '"v" must be a finite number' };
+  if (channel !== undefined && (typeof channel !== 'string' || channel.length === 0))
+    return { ok: false, error: '"channel", when given, must be a non-empty string' };
   return { ok: true, payload: channel === undefined ? { t, v } : { t, v, channel } };
 }

@@ -1,6 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RELAY_PROTOCOL_VERSION, type ServerMessage } from '../protocol/relay.ts';
-import { createRelayClient, relayUrlFor, type ConnectionState, type SocketLike } from './relayClient.ts';
+import {
+  createRelayClient,
+  relayUrlFor,
+  type ConnectionState,
+  type SocketLike,
+} from './relayClient.ts';
 
 class FakeSocket implements SocketLike {
   readyState = 0;
@@ -32,7 +37,9 @@ describe('createRelayClient', () => {
     sockets = [];
   });
   afterEach(() => vi.useRealTimers());
-  const make = (handlers: Parameters<typeof createRelayClient>[0] extends infer O ? Partial<O> : never = {}) =>
+  const make = (
+    handlers: Parameters<typeof createRelayClient>[0] extends infer O ? Partial<O> : never = {},
+  ) =>
     createRelayClient({
       url: 'ws://test/ws',
       createSocket: () => {
@@ -59,7 +66,13 @@ describe('createRelayClient', () => {
     make({ onState: (s) => states.push(s), onSamples, onChannels });
     const s = sockets[0]!;
     s.open();
-    s.receive({ type: 'welcome', protocol: RELAY_PROTOCOL_VERSION, server: 'relay', serverTime: 1, commandsEnabled: true });
+    s.receive({
+      type: 'welcome',
+      protocol: RELAY_PROTOCOL_VERSION,
+      server: 'relay',
+      serverTime: 1,
+      commandsEnabled: true,
+    });
     s.receive({ type: 'channels', channels: [{ id: 0, name: 'a', unit: 'mm', source: 'x' }] });
     s.receive({ type: 'samples', samples: [[0, 10, 1.5, 11]] });
     expect(states.at(-1)?.status).toBe('open');
@@ -103,7 +116,11 @@ describe('createRelayClient', () => {
   });
 
   it('builds the relay URL from the page location', () => {
-    expect(relayUrlFor({ protocol: 'https:', host: 'twin.example:8443' })).toBe('wss://twin.example:8443/ws');
-    expect(relayUrlFor({ protocol: 'http:', host: 'localhost:8080' })).toBe('ws://localhost:8080/ws');
+    expect(relayUrlFor({ protocol: 'https:', host: 'twin.example:8443' })).toBe(
+      'wss://twin.example:8443/ws',
+    );
+    expect(relayUrlFor({ protocol: 'http:', host: 'localhost:8080' })).toBe(
+      'ws://localhost:8080/ws',
+    );
   });
 });

@@ -12,7 +12,7 @@ import {
 export type ConnectionState =
   | { readonly status: 'connecting'; readonly attempt: number }
   | { readonly status: 'open'; readonly server: string; readonly since: number }
-  | { readonly status: 'closed'; readonly reason: string; readonly retryAt: number | null };
+  | { readonly status: 'closed'; readonly reason: string; readonly retryInMs: number | null };
 
 /** The part of the browser WebSocket the client uses, so tests can pass a fake. */
 export interface SocketLike {
@@ -61,7 +61,8 @@ const OPEN = 1;
  * back-off. Framework-free: the React app subscribes through the handlers.
  */
 export function createRelayClient(options: RelayClientOptions): RelayClient {
-  const createSocket = options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
+  const createSocket =
+    options.createSocket ?? ((url: string) => new WebSocket(url) as unknown as SocketLike);
   const minRetry = options.minRetryMs ?? 500;
   const maxRetry = options.maxRetryMs ?? 10_000;
   let state: ConnectionState = { status: 'connecting', attempt: 1 };
@@ -70,7 +71,10 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   let retryTimer: ReturnType<typeof setTimeout> | null = null;
   let stopped = false;
   let commandSeq = 0;
-  const pending = new Map<string, { resolve: (r: CommandResult) => void; timer: ReturnType<typeof setTimeout> }>();
+  const pending = new Map<
+    string,
+    { resolve: (r: CommandResult) => void; timer: ReturnType<typeof setTimeout> }
+  >();
 
   const setState = (next: ConnectionState) => {
     state = next;
@@ -103,7 +107,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     switch (message.type) {
       case 'welcome':
         if (message.protocol !== RELAY_PROTOCOL_VERSION) {
-          options.onProblem?.(`relay speaks protocol ${message.protocol}, this page ${RELAY_PROTOCOL_VERSION}: reload the page`);
+          options.onProblem?.(
+            `relay speaks protocol ${message.protocol}, this page ${RELAY_PROTOCOL_VERSION}: reload the page`,
+          );
         }
         attempt = 0;
         setState({ status: 'open', server: message.server, since: Date.now() });
@@ -149,7 +155,11 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     }
     socket = ws;
     ws.onopen = () => {
-      send({ type: 'hello', protocol: RELAY_PROTOCOL_VERSION, client: options.clientName ?? 'twinbench-web' });
+      send({
+        type: 'hello',
+        protocol: RELAY_PROTOCOL_VERSION,
+        client: options.clientName ?? 'twinbench-web',
+      });
       send({ type: 'subscribe', channels: '*' });
     };
     ws.onmessage = (event) => handleFrame(event.data);
@@ -160,18 +170,20 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       if (socket !== ws) return;
       socket = null;
       failPending('connection to the relay closed before it answered');
-      const why = event.reason || (event.code === 1006 ? 'relay unreachable' : `closed with code ${event.code}`);
+      const why =
+        event.reason ||
+        (event.code === 1006 ? 'relay unreachable' : `closed with code ${event.code}`);
       scheduleRetry(why);
     };
   };
 
   const scheduleRetry = (reason: string) => {
     if (stopped) {
-      setState({ status: 'closed', reason, retryAt: null });
+      setState({ status: 'closed', reason, retryInMs: null });
       return;
     }
     const delay = Math.min(maxRetry, minRetry * 2 ** Math.max(0, attempt - 1));
-    setState({ status: 'closed', reason, retryAt: Date.now() + delay });
+    setState({ status: 'closed', reason, retryInMs: delay });
     retryTimer = setTimeout(connect, delay);
   };
 
@@ -183,14 +195,20 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     },
     sendCommand(command, timeoutMs = 5000) {
       if (socket?.readyState !== OPEN) {
-        return Promise.resolve({ ok: false, message: 'not connected to the relay; wait for the connection and try again' });
+        return Promise.resolve({
+          ok: false,
+          message: 'not connected to the relay; wait for the connection and try again',
+        });
       }
       commandSeq += 1;
       const id = `cmd-${Date.now().toString(36)}-${commandSeq}`;
       return new Promise<CommandResult>((resolve) => {
         const timer = setTimeout(() => {
           pending.delete(id);
-          resolve({ ok: false, message: `relay did not confirm the command within ${timeoutMs} ms` });
+          resolve({
+            ok: false,
+            message: `relay did not confirm the command within ${timeoutMs} ms`,
+          });
         }, timeoutMs);
         pending.set(id, { resolve, timer });
         send({ type: 'command', id, command });
@@ -203,7 +221,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       const ws = socket;
       socket = null;
       ws?.close(1000, 'client closed');
-      setState({ status: 'closed', reason: 'closed by the page', retryAt: null });
+      setState({ status: 'closed', reason: 'closed by the page', retryInMs: null });
     },
   };
 }

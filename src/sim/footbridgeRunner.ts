@@ -76,7 +76,11 @@ export class FootbridgeRunner {
   }
 
   report(): RunnerReport {
-    return { simTime: this.samples / SAMPLE_RATE, steps: this.samples * this.substeps, midspanMm: this.midspanMm };
+    return {
+      simTime: this.samples / SAMPLE_RATE,
+      steps: this.samples * this.substeps,
+      midspanMm: this.midspanMm,
+    };
   }
 
   dispose(): void {

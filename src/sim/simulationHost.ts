@@ -1,9 +1,20 @@
 import * as Comlink from 'comlink';
-import { SIM_PROTOCOL_VERSION, type SimBackendInfo, type SimEvent, type SimStatus, type SimWorkerApi } from '../workers/simProtocol.ts';
+import {
+  SIM_PROTOCOL_VERSION,
+  type SimBackendInfo,
+  type SimEvent,
+  type SimStatus,
+  type SimWorkerApi,
+} from '../workers/simProtocol.ts';
 
 export type SimState =
   | { readonly phase: 'starting' }
-  | { readonly phase: 'running'; readonly backend: SimBackendInfo; readonly status: SimStatus | null; readonly problem: string | null }
+  | {
+      readonly phase: 'running';
+      readonly backend: SimBackendInfo;
+      readonly status: SimStatus | null;
+      readonly problem: string | null;
+    }
   | { readonly phase: 'failed'; readonly message: string };
 
 export interface SimulationHost {
@@ -15,11 +26,17 @@ export interface SimulationHost {
  * Starts the simulation worker, asks it for a WebGPU device (it falls back to the CPU step and
  * says why) and relays its status events to `onState`.
  */
-export function startSimulation(onState: (state: SimState) => void, options: { seed: number; preferGpu: boolean }): SimulationHost {
+export function startSimulation(
+  onState: (state: SimState) => void,
+  options: { seed: number; preferGpu: boolean },
+): SimulationHost {
   onState({ phase: 'starting' });
   let worker: Worker;
   try {
-    worker = new Worker(new URL('../workers/sim.worker.ts', import.meta.url), { type: 'module', name: 'twinbench-sim' });
+    worker = new Worker(new URL('../workers/sim.worker.ts', import.meta.url), {
+      type: 'module',
+      name: 'twinbench-sim',
+    });
   } catch (error) {
     onState({ phase: 'failed', message: `cannot start the simulation worker: ${String(error)}` });
     return { setDamage() {}, dispose() {} };
@@ -29,7 +46,10 @@ export function startSimulation(onState: (state: SimState) => void, options: { s
   let backend: SimBackendInfo | null = null;
   let status: SimStatus | null = null;
   worker.addEventListener('error', (event) => {
-    onState({ phase: 'failed', message: `simulation worker crashed: ${event.message || 'unknown error'}` });
+    onState({
+      phase: 'failed',
+      message: `simulation worker crashed: ${event.message || 'unknown error'}`,
+    });
   });
 
   const onEvent = (event: SimEvent) => {
@@ -40,7 +60,12 @@ export function startSimulation(onState: (state: SimState) => void, options: { s
         onState({ phase: 'running', backend, status, problem: null });
         break;
       case 'error':
-        onState({ phase: 'running', backend, status, problem: `${event.message} (${event.reason})` });
+        onState({
+          phase: 'running',
+          backend,
+          status,
+          problem: `${event.message} (${event.reason})`,
+        });
         break;
       default: {
         const unreachable: never = event;
@@ -52,13 +77,17 @@ export function startSimulation(onState: (state: SimState) => void, options: { s
   void (async () => {
     try {
       const version = await api.protocolVersion();
-      if (version !== SIM_PROTOCOL_VERSION) throw new Error(`worker speaks protocol ${version}, page ${SIM_PROTOCOL_VERSION}: reload the page`);
+      if (version !== SIM_PROTOCOL_VERSION)
+        throw new Error(
+          `worker speaks protocol ${version}, page ${SIM_PROTOCOL_VERSION}: reload the page`,
+        );
       backend = await api.init(options);
       if (disposed) return;
       onState({ phase: 'running', backend, status: null, problem: null });
       await api.start(Comlink.proxy(onEvent));
     } catch (error) {
-      if (!disposed) onState({ phase: 'failed', message: `simulation did not start: ${String(error)}` });
+      if (!disposed)
+        onState({ phase: 'failed', message: `simulation did not start: ${String(error)}` });
     }
   })();
 

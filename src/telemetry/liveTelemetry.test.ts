@@ -21,7 +21,10 @@ describe('LiveTelemetry', () => {
   it('keeps the latest value by device time, even when samples arrive out of order', () => {
     const t = new LiveTelemetry();
     t.setChannels(channels);
-    t.ingest([[0, 2000, 2, 0], [0, 1990, 1, 0]]);
+    t.ingest([
+      [0, 2000, 2, 0],
+      [0, 1990, 1, 0],
+    ]);
     expect(t.latest('disp.z.L50')).toBe(2);
     expect(t.channel('disp.z.L50')?.count).toBe(2);
   });
@@ -29,7 +32,10 @@ describe('LiveTelemetry', () => {
   it('counts samples for unannounced channels as unknown and keeps going', () => {
     const t = new LiveTelemetry();
     t.setChannels(channels);
-    t.ingest([[7, 1000, 1, 0], [1, 1000, 0.5, 0]]);
+    t.ingest([
+      [7, 1000, 1, 0],
+      [1, 1000, 0.5, 0],
+    ]);
     expect(t.unknownSamples).toBe(1);
     expect(t.latest('acc.z.L50')).toBe(0.5);
     expect(t.latest('missing')).toBeNaN();
@@ -46,7 +52,11 @@ describe('LiveTelemetry', () => {
   it('counts samples per second of device time for the timeline overview', () => {
     const t = new LiveTelemetry();
     t.setChannels(channels);
-    t.ingest([[0, 5000, 1, 0], [0, 5500, 1, 0], [1, 6100, 1, 0]]);
+    t.ingest([
+      [0, 5000, 1, 0],
+      [0, 5500, 1, 0],
+      [1, 6100, 1, 0],
+    ]);
     expect(t.countsPerSecond(4, 8)).toEqual([0, 2, 1, 0]);
     expect(t.headTime).toBe(6100);
   });

@@ -13,7 +13,10 @@ describe('naturalSpline', () => {
   it('reproduces a half sine (the first bending mode) to 2 % from three interior readings', () => {
     const L = FOOTBRIDGE_SPAN;
     const mode = (x: number) => Math.sin((Math.PI * x) / L);
-    const f = naturalSpline([0, L / 4, L / 2, (3 * L) / 4, L], [0, mode(L / 4), 1, mode((3 * L) / 4), 0]);
+    const f = naturalSpline(
+      [0, L / 4, L / 2, (3 * L) / 4, L],
+      [0, mode(L / 4), 1, mode((3 * L) / 4), 0],
+    );
     for (let x = 0; x <= L; x += 1) expect(Math.abs(f(x) - mode(x))).toBeLessThan(0.02);
   });
 });

@@ -60,7 +60,8 @@ export function deflectionProfile(readings: DeflectionReadings): {
   lateral(x: number): number;
 } {
   const xs = [0, 0.25, 0.5, 0.75, 1].map((f) => f * FOOTBRIDGE_SPAN);
-  const fit = (values: readonly number[]) => naturalSpline(xs, [0, ...values.map((v) => (Number.isFinite(v) ? v / 1000 : 0)), 0]);
+  const fit = (values: readonly number[]) =>
+    naturalSpline(xs, [0, ...values.map((v) => (Number.isFinite(v) ? v / 1000 : 0)), 0]);
   const left = fit(readings.vertical.L);
   const right = fit(readings.vertical.R);
   const lateral = fit(readings.lateral);

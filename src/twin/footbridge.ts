@@ -49,7 +49,11 @@ export function buildFootbridge(): TrussDefinition {
       });
     }
     for (let i = 1; i < panels; i++) {
-      nodes.push({ position: [i * panelLength, y, depth], mass: FOOTBRIDGE.topNodeMass, fixed: false });
+      nodes.push({
+        position: [i * panelLength, y, depth],
+        mass: FOOTBRIDGE.topNodeMass,
+        fixed: false,
+      });
     }
   }
 
@@ -61,36 +65,90 @@ export function buildFootbridge(): TrussDefinition {
   const half = panels / 2;
   for (const side of SIDES) {
     for (let i = 0; i < panels; i++) {
-      add(bottomNode(side, i), bottomNode(side, i + 1), 'bottomChord', FOOTBRIDGE.chordArea, `bottom chord ${side}${i}-${i + 1}`);
+      add(
+        bottomNode(side, i),
+        bottomNode(side, i + 1),
+        'bottomChord',
+        FOOTBRIDGE.chordArea,
+        `bottom chord ${side}${i}-${i + 1}`,
+      );
     }
     for (let i = 1; i < panels - 1; i++) {
-      add(topNode(side, i), topNode(side, i + 1), 'topChord', FOOTBRIDGE.chordArea, `top chord ${side}${i}-${i + 1}`);
+      add(
+        topNode(side, i),
+        topNode(side, i + 1),
+        'topChord',
+        FOOTBRIDGE.chordArea,
+        `top chord ${side}${i}-${i + 1}`,
+      );
     }
-    add(bottomNode(side, 0), topNode(side, 1), 'endPost', FOOTBRIDGE.chordArea, `end post ${side}0`);
-    add(bottomNode(side, panels), topNode(side, panels - 1), 'endPost', FOOTBRIDGE.chordArea, `end post ${side}${panels}`);
+    add(
+      bottomNode(side, 0),
+      topNode(side, 1),
+      'endPost',
+      FOOTBRIDGE.chordArea,
+      `end post ${side}0`,
+    );
+    add(
+      bottomNode(side, panels),
+      topNode(side, panels - 1),
+      'endPost',
+      FOOTBRIDGE.chordArea,
+      `end post ${side}${panels}`,
+    );
     for (let i = 1; i < panels; i++) {
-      add(bottomNode(side, i), topNode(side, i), 'vertical', FOOTBRIDGE.webArea, `vertical ${side}${i}`);
+      add(
+        bottomNode(side, i),
+        topNode(side, i),
+        'vertical',
+        FOOTBRIDGE.webArea,
+        `vertical ${side}${i}`,
+      );
     }
     // Pratt diagonals slope down towards midspan so they carry tension under vertical load.
     for (let i = 1; i < panels - 1; i++) {
-      if (i < half) add(topNode(side, i), bottomNode(side, i + 1), 'diagonal', FOOTBRIDGE.webArea, `diagonal ${side}${i}-${i + 1}`);
-      else add(bottomNode(side, i), topNode(side, i + 1), 'diagonal', FOOTBRIDGE.webArea, `diagonal ${side}${i}-${i + 1}`);
+      if (i < half)
+        add(
+          topNode(side, i),
+          bottomNode(side, i + 1),
+          'diagonal',
+          FOOTBRIDGE.webArea,
+          `diagonal ${side}${i}-${i + 1}`,
+        );
+      else
+        add(
+          bottomNode(side, i),
+          topNode(side, i + 1),
+          'diagonal',
+          FOOTBRIDGE.webArea,
+          `diagonal ${side}${i}-${i + 1}`,
+        );
     }
   }
   for (let i = 0; i <= panels; i++) {
     add(bottomNode('L', i), bottomNode('R', i), 'floorBeam', FOOTBRIDGE.webArea, `floor beam ${i}`);
   }
   for (let i = 0; i < panels; i++) {
-    const [a, b] = i % 2 === 0 ? [bottomNode('L', i), bottomNode('R', i + 1)] : [bottomNode('R', i), bottomNode('L', i + 1)];
+    const [a, b] =
+      i % 2 === 0
+        ? [bottomNode('L', i), bottomNode('R', i + 1)]
+        : [bottomNode('R', i), bottomNode('L', i + 1)];
     add(a, b, 'deckBracing', FOOTBRIDGE.bracingArea, `deck bracing ${i}-${i + 1}`);
   }
   for (let i = 1; i < panels; i++) {
     add(topNode('L', i), topNode('R', i), 'topStrut', FOOTBRIDGE.bracingArea, `top strut ${i}`);
     // Sway bracing keeps each cross-frame from racking sideways.
-    add(bottomNode('L', i), topNode('R', i), 'swayBracing', FOOTBRIDGE.bracingArea, `sway bracing ${i}`);
+    add(
+      bottomNode('L', i),
+      topNode('R', i),
+      'swayBracing',
+      FOOTBRIDGE.bracingArea,
+      `sway bracing ${i}`,
+    );
   }
   for (let i = 1; i < panels - 1; i++) {
-    const [a, b] = i % 2 === 0 ? [topNode('L', i), topNode('R', i + 1)] : [topNode('R', i), topNode('L', i + 1)];
+    const [a, b] =
+      i % 2 === 0 ? [topNode('L', i), topNode('R', i + 1)] : [topNode('R', i), topNode('L', i + 1)];
     add(a, b, 'topBracing', FOOTBRIDGE.bracingArea, `top bracing ${i}-${i + 1}`);
   }
   return {
@@ -134,7 +192,11 @@ export function footbridgeSensors(def: TrussDefinition): SensorSpec[] {
   const q = FOOTBRIDGE.panels / 4;
   const sensors: SensorSpec[] = [];
   for (const side of SIDES) {
-    for (const [tag, i] of [['25', q], ['50', 2 * q], ['75', 3 * q]] as const) {
+    for (const [tag, i] of [
+      ['25', q],
+      ['50', 2 * q],
+      ['75', 3 * q],
+    ] as const) {
       sensors.push({
         id: `disp.z.${side}${tag}`,
         kind: 'displacement',
@@ -145,7 +207,11 @@ export function footbridgeSensors(def: TrussDefinition): SensorSpec[] {
       });
     }
   }
-  for (const [tag, i] of [['25', q], ['50', 2 * q], ['75', 3 * q]] as const) {
+  for (const [tag, i] of [
+    ['25', q],
+    ['50', 2 * q],
+    ['75', 3 * q],
+  ] as const) {
     sensors.push({
       id: `disp.y.L${tag}`,
       kind: 'displacement',
@@ -156,9 +222,30 @@ export function footbridgeSensors(def: TrussDefinition): SensorSpec[] {
     });
   }
   sensors.push(
-    { id: 'acc.z.L50', kind: 'acceleration', node: bottomNode('L', 2 * q), axis: 'z', unit: 'm/s²', description: 'vertical acceleration, left midspan' },
-    { id: 'acc.z.R50', kind: 'acceleration', node: bottomNode('R', 2 * q), axis: 'z', unit: 'm/s²', description: 'vertical acceleration, right midspan' },
-    { id: 'acc.y.L50', kind: 'acceleration', node: bottomNode('L', 2 * q), axis: 'y', unit: 'm/s²', description: 'lateral acceleration, left midspan' },
+    {
+      id: 'acc.z.L50',
+      kind: 'acceleration',
+      node: bottomNode('L', 2 * q),
+      axis: 'z',
+      unit: 'm/s²',
+      description: 'vertical acceleration, left midspan',
+    },
+    {
+      id: 'acc.z.R50',
+      kind: 'acceleration',
+      node: bottomNode('R', 2 * q),
+      axis: 'z',
+      unit: 'm/s²',
+      description: 'vertical acceleration, right midspan',
+    },
+    {
+      id: 'acc.y.L50',
+      kind: 'acceleration',
+      node: bottomNode('L', 2 * q),
+      axis: 'y',
+      unit: 'm/s²',
+      description: 'lateral acceleration, left midspan',
+    },
   );
   const strain = (id: string, label: string, description: string) =>
     sensors.push({ id, kind: 'strain', member: findMember(def, label), unit: 'µε', description });
@@ -166,7 +253,11 @@ export function footbridgeSensors(def: TrussDefinition): SensorSpec[] {
   strain('strain.bc.R7', 'bottom chord R7-8', 'strain gauge, right bottom chord, panel 8');
   strain('strain.tc.L7', 'top chord L7-8', 'strain gauge, left top chord, panel 8');
   strain('strain.diag.L1', 'diagonal L1-2', 'strain gauge, left diagonal near the west support');
-  strain('strain.diag.R14', 'diagonal R14-15', 'strain gauge, right diagonal near the east support');
+  strain(
+    'strain.diag.R14',
+    'diagonal R14-15',
+    'strain gauge, right diagonal near the east support',
+  );
   return sensors;
 }
 

@@ -113,7 +113,12 @@ export class FootbridgeLoads {
     const pressure = 0.5 * 1.25 * speed * Math.abs(speed);
     for (let i = 1; i < FOOTBRIDGE.panels; i++) {
       // Exposed area per joint: deck edge and railing at the bottom, chord and web above.
-      for (const [node, area] of [[bottomNode('L', i), 1.0], [topNode('L', i), 0.4], [bottomNode('R', i), 0.3], [topNode('R', i), 0.15]] as const) {
+      for (const [node, area] of [
+        [bottomNode('L', i), 1.0],
+        [topNode('L', i), 0.4],
+        [bottomNode('R', i), 0.3],
+        [topNode('R', i), 0.15],
+      ] as const) {
         out[node * 4 + 1] = out[node * 4 + 1]! + 1.2 * area * pressure;
       }
     }

@@ -1,7 +1,13 @@
 import { buildFootbridge, footbridgeSensors, type SensorSpec } from './footbridge.ts';
 import { FootbridgeLoads } from './footbridgeLoads.ts';
 import { createRandom } from './random.ts';
-import { STATE_STRIDE, packTruss, setMemberHealth, stableTimeStep, type PackedTruss } from './trussModel.ts';
+import {
+  STATE_STRIDE,
+  packTruss,
+  setMemberHealth,
+  stableTimeStep,
+  type PackedTruss,
+} from './trussModel.ts';
 import { memberStrain, stepTrussCpu } from './trussStepCpu.ts';
 
 export interface FootbridgeSimOptions {
@@ -21,7 +27,10 @@ const AXIS_OFFSET = { x: 0, y: 1, z: 2 } as const;
 const NOISE = { displacement: 0.004, acceleration: 0.003, strain: 0.05 } as const;
 
 /** Time step in seconds such that a whole number of steps fits in one sample period. */
-export function footbridgeTimeStep(truss: PackedTruss, sampleRate: number): { dt: number; substeps: number } {
+export function footbridgeTimeStep(
+  truss: PackedTruss,
+  sampleRate: number,
+): { dt: number; substeps: number } {
   const limit = 0.5 * stableTimeStep(truss);
   const substeps = Math.ceil(1 / sampleRate / limit);
   return { dt: 1 / sampleRate / substeps, substeps };

@@ -82,14 +82,18 @@ export class TrussDefinitionError extends Error {
 export function packTruss(def: TrussDefinition): PackedTruss {
   const n = def.nodes.length;
   const m = def.members.length;
-  if (m === 0) throw new TrussDefinitionError('no_members', 'Truss has no members: add at least one.');
+  if (m === 0)
+    throw new TrussDefinitionError('no_members', 'Truss has no members: add at least one.');
   const restPositions = new Float32Array(n * 4);
   const nodeBuffer = new ArrayBuffer(n * NODE_STRIDE * 4);
   const nodes = new Uint32Array(nodeBuffer);
   const nodeInverseMass = new Float32Array(nodeBuffer);
   def.nodes.forEach((node, i) => {
     if (!(node.mass > 0)) {
-      throw new TrussDefinitionError('bad_node', `Node ${i} has mass ${node.mass}: give it a positive mass in kg.`);
+      throw new TrussDefinitionError(
+        'bad_node',
+        `Node ${i} has mass ${node.mass}: give it a positive mass in kg.`,
+      );
     }
     restPositions.set([node.position[0], node.position[1], node.position[2], 0], i * 4);
     nodeInverseMass[i * NODE_STRIDE + 2] = node.fixed ? 0 : 1 / node.mass;
@@ -152,7 +156,10 @@ export function packTruss(def: TrussDefinition): PackedTruss {
 export function setMemberHealth(truss: PackedTruss, member: number, health: number): Float32Array {
   const k0 = truss.baseStiffness[member];
   if (k0 === undefined) {
-    throw new TrussDefinitionError('bad_member', `Member ${member} does not exist: the truss has ${truss.memberCount} members.`);
+    throw new TrussDefinitionError(
+      'bad_member',
+      `Member ${member} does not exist: the truss has ${truss.memberCount} members.`,
+    );
   }
   const k = k0 * health;
   truss.members[member * MEMBER_STRIDE + 4] = k;
@@ -161,7 +168,10 @@ export function setMemberHealth(truss: PackedTruss, member: number, health: numb
 }
 
 /** A node state array of zeros (at rest) in the packed layout. */
-export function createState(truss: PackedTruss, ctor: Float32ArrayConstructor | Float64ArrayConstructor = Float64Array) {
+export function createState(
+  truss: PackedTruss,
+  ctor: Float32ArrayConstructor | Float64ArrayConstructor = Float64Array,
+) {
   return new ctor(truss.nodeCount * STATE_STRIDE);
 }
 

@@ -1,4 +1,10 @@
-import { INCIDENCE_STRIDE, MEMBER_STRIDE, NODE_STRIDE, STATE_STRIDE, type PackedTruss } from './trussModel.ts';
+import {
+  INCIDENCE_STRIDE,
+  MEMBER_STRIDE,
+  NODE_STRIDE,
+  STATE_STRIDE,
+  type PackedTruss,
+} from './trussModel.ts';
 
 type FloatArray = Float32Array | Float64Array;
 
@@ -63,7 +69,9 @@ export function stepTrussCpu(
       const ny = dy / length;
       const nz = dz / length;
       const extensionRate =
-        nx * (stateIn[other + 4]! - vx) + ny * (stateIn[other + 5]! - vy) + nz * (stateIn[other + 6]! - vz);
+        nx * (stateIn[other + 4]! - vx) +
+        ny * (stateIn[other + 5]! - vy) +
+        nz * (stateIn[other + 6]! - vz);
       const tension = k * extension + c * extensionRate;
       fx += tension * nx;
       fy += tension * ny;
@@ -91,7 +99,13 @@ export function stepTrussCpu(
 }
 
 /** Axial strain of a member (extension / rest length) in the given state. */
-export function memberStrain(truss: PackedTruss, state: FloatArray, member: number, a: number, b: number): number {
+export function memberStrain(
+  truss: PackedTruss,
+  state: FloatArray,
+  member: number,
+  a: number,
+  b: number,
+): number {
   const mm = member * MEMBER_STRIDE;
   const sa = a * STATE_STRIDE;
   const sb = b * STATE_STRIDE;
@@ -104,6 +118,7 @@ export function memberStrain(truss: PackedTruss, state: FloatArray, member: numb
   const duz = state[sb + 2]! - state[sa + 2]!;
   const length = Math.hypot(rx + dux, ry + duy, rz + duz);
   const extension =
-    (2 * (rx * dux + ry * duy + rz * duz) + (dux * dux + duy * duy + duz * duz)) / (length + restLength);
+    (2 * (rx * dux + ry * duy + rz * duz) + (dux * dux + duy * duy + duz * duz)) /
+    (length + restLength);
   return extension / restLength;
 }

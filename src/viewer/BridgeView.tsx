@@ -4,7 +4,12 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { useWorkbench } from '../app/WorkbenchContext.tsx';
 import { sceneProbe } from '../app/testHook.ts';
-import { buildFootbridge, FOOTBRIDGE, FOOTBRIDGE_SPAN, footbridgeSensors } from '../twin/footbridge.ts';
+import {
+  buildFootbridge,
+  FOOTBRIDGE,
+  FOOTBRIDGE_SPAN,
+  footbridgeSensors,
+} from '../twin/footbridge.ts';
 import type { MemberRole } from '../twin/trussModel.ts';
 import { nodeDisplacements } from '../twin/deformation.ts';
 import { readDeflection } from './bridgeReadings.ts';
@@ -62,7 +67,9 @@ function Site() {
               <boxGeometry args={[bankLength, 40, 1.2]} />
               <meshStandardMaterial color="#334155" roughness={1} />
             </mesh>
-            <mesh position={[side < 0 ? -0.75 : FOOTBRIDGE_SPAN + 0.75, FOOTBRIDGE.width / 2, -2.2]}>
+            <mesh
+              position={[side < 0 ? -0.75 : FOOTBRIDGE_SPAN + 0.75, FOOTBRIDGE.width / 2, -2.2]}
+            >
               <boxGeometry args={[1.5, FOOTBRIDGE.width + 1.2, 4.4]} />
               <meshStandardMaterial color="#64748b" roughness={0.9} />
             </mesh>
@@ -82,7 +89,8 @@ function Bridge() {
   const def = useMemo(() => buildFootbridge(), []);
   const gauges = useMemo(() => {
     const map = new Map<number, string>();
-    for (const sensor of footbridgeSensors(def)) if (sensor.kind === 'strain') map.set(sensor.member, sensor.id);
+    for (const sensor of footbridgeSensors(def))
+      if (sensor.kind === 'strain') map.set(sensor.member, sensor.id);
     return map;
   }, [def]);
   const membersRef = useRef<THREE.InstancedMesh>(null);
@@ -175,20 +183,37 @@ function Bridge() {
 
   return (
     <group>
-      <instancedMesh ref={membersRef} args={[undefined, undefined, def.members.length]} frustumCulled={false}>
+      <instancedMesh
+        ref={membersRef}
+        args={[undefined, undefined, def.members.length]}
+        frustumCulled={false}
+      >
         <cylinderGeometry args={[1, 1, 1, 10]} />
         <meshStandardMaterial metalness={0.55} roughness={0.4} />
       </instancedMesh>
-      <instancedMesh ref={nodesRef} args={[undefined, undefined, def.nodes.length]} frustumCulled={false}>
+      <instancedMesh
+        ref={nodesRef}
+        args={[undefined, undefined, def.nodes.length]}
+        frustumCulled={false}
+      >
         <sphereGeometry args={[0.13, 12, 8]} />
         <meshStandardMaterial color="#cbd5e1" metalness={0.6} roughness={0.35} />
       </instancedMesh>
       <mesh frustumCulled={false}>
         <bufferGeometry ref={deckRef}>
-          <bufferAttribute attach="attributes-position" args={[new Float32Array((FOOTBRIDGE.panels + 1) * 2 * 3), 3]} />
+          <bufferAttribute
+            attach="attributes-position"
+            args={[new Float32Array((FOOTBRIDGE.panels + 1) * 2 * 3), 3]}
+          />
           <bufferAttribute attach="index" args={[new Uint16Array(deckIndex), 1]} />
         </bufferGeometry>
-        <meshStandardMaterial color="#a8a29e" roughness={0.85} side={THREE.DoubleSide} transparent opacity={0.85} />
+        <meshStandardMaterial
+          color="#a8a29e"
+          roughness={0.85}
+          side={THREE.DoubleSide}
+          transparent
+          opacity={0.85}
+        />
       </mesh>
     </group>
   );

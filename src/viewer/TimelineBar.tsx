@@ -36,7 +36,14 @@ export function TimelineBar() {
       const x = width - (s / WINDOW_S) * width;
       ctx.fillRect(x - 0.5, 0, 1, 6 * devicePixelRatio);
       const label = s === 0 ? 'now' : `−${s} s`;
-      ctx.fillText(label, Math.min(Math.max(2, x - ctx.measureText(label).width / 2), width - ctx.measureText(label).width - 2), 16 * devicePixelRatio);
+      ctx.fillText(
+        label,
+        Math.min(
+          Math.max(2, x - ctx.measureText(label).width / 2),
+          width - ctx.measureText(label).width - 2,
+        ),
+        16 * devicePixelRatio,
+      );
     }
   }, [telemetry, head]);
 

@@ -1,5 +1,9 @@
 /** Diverging colour map for signed values (compression blue, zero pale, tension red), RGB 0–1. */
-export function divergingColor(value: number, limit: number, out: { r: number; g: number; b: number }): void {
+export function divergingColor(
+  value: number,
+  limit: number,
+  out: { r: number; g: number; b: number },
+): void {
   const t = Math.max(-1, Math.min(1, Number.isFinite(value) ? value / limit : 0));
   const pale = [0.93, 0.93, 0.9] as const;
   const end = t < 0 ? ([0.23, 0.51, 0.96] as const) : ([0.94, 0.27, 0.27] as const);
@@ -10,4 +14,5 @@ export function divergingColor(value: number, limit: number, out: { r: number; g
 }
 
 /** CSS gradient matching `divergingColor`, for legends. */
-export const DIVERGING_GRADIENT = 'linear-gradient(90deg, rgb(59,130,245), rgb(237,237,230), rgb(240,69,69))';
+export const DIVERGING_GRADIENT =
+  'linear-gradient(90deg, rgb(59,130,245), rgb(237,237,230), rgb(240,69,69))';

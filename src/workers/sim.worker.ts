@@ -4,7 +4,13 @@ import { checkTrussKernel } from '../gpu/kernelSelfCheck.ts';
 import { createCpuBackend } from '../sim/cpuBackend.ts';
 import { FootbridgeRunner } from '../sim/footbridgeRunner.ts';
 import { createGpuBackend } from '../sim/gpuBackend.ts';
-import { SIM_PROTOCOL_VERSION, type SimBackendInfo, type SimEvent, type SimInitOptions, type SimWorkerApi } from './simProtocol.ts';
+import {
+  SIM_PROTOCOL_VERSION,
+  type SimBackendInfo,
+  type SimEvent,
+  type SimInitOptions,
+  type SimWorkerApi,
+} from './simProtocol.ts';
 
 const TICK_MS = 20;
 const REPORT_MS = 250;
@@ -14,18 +20,29 @@ let device: GPUDevice | null = null;
 let backendInfo: SimBackendInfo = { kind: 'cpu', reason: 'not initialised' };
 let timer: ReturnType<typeof setInterval> | null = null;
 
-async function requestDevice(): Promise<{ device: GPUDevice; adapter: string } | { reason: string }> {
+async function requestDevice(): Promise<
+  { device: GPUDevice; adapter: string } | { reason: string }
+> {
   const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
-  if (!gpu) return { reason: 'this browser has no WebGPU in workers (navigator.gpu is missing); use a current Chrome or Edge, or enable WebGPU' };
+  if (!gpu)
+    return {
+      reason:
+        'this browser has no WebGPU in workers (navigator.gpu is missing); use a current Chrome or Edge, or enable WebGPU',
+    };
   let adapter: GPUAdapter | null;
   try {
     adapter = await gpu.requestAdapter();
   } catch (error) {
     return { reason: `requestAdapter failed: ${String(error)}` };
   }
-  if (!adapter) return { reason: 'WebGPU is present but no GPU adapter is available (blocklisted driver or no GPU)' };
+  if (!adapter)
+    return {
+      reason: 'WebGPU is present but no GPU adapter is available (blocklisted driver or no GPU)',
+    };
   const info = adapter.info;
-  const name = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unnamed adapter';
+  const name =
+    [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') ||
+    'unnamed adapter';
   try {
     return { device: await adapter.requestDevice(), adapter: name };
   } catch (error) {
@@ -50,13 +67,20 @@ const api: SimWorkerApi = {
           backendInfo = {
             kind: 'webgpu',
             adapter: got.adapter,
-            selfCheck: { displacement: check.displacement, velocity: check.velocity, acceleration: check.acceleration },
+            selfCheck: {
+              displacement: check.displacement,
+              velocity: check.velocity,
+              acceleration: check.acceleration,
+            },
           };
           return backendInfo;
         } catch (error) {
           device.destroy();
           device = null;
-          backendInfo = { kind: 'cpu', reason: `the WGSL kernel failed on ${got.adapter}: ${String(error)}` };
+          backendInfo = {
+            kind: 'cpu',
+            reason: `the WGSL kernel failed on ${got.adapter}: ${String(error)}`,
+          };
         }
       } else {
         backendInfo = { kind: 'cpu', reason: got.reason };
@@ -75,7 +99,12 @@ const api: SimWorkerApi = {
     let lastReport0 = active.report();
     let refreshing = false;
     void device?.lost.then((info) => {
-      if (info.reason !== 'destroyed') onEvent({ type: 'error', reason: 'device_lost', message: `GPU device lost: ${info.message}` });
+      if (info.reason !== 'destroyed')
+        onEvent({
+          type: 'error',
+          reason: 'device_lost',
+          message: `GPU device lost: ${info.message}`,
+        });
     });
     timer = setInterval(() => {
       const now = performance.now();
@@ -108,7 +137,9 @@ const api: SimWorkerApi = {
           lastReport = performance.now();
           lastReport0 = report;
         })
-        .catch((error: unknown) => onEvent({ type: 'error', reason: 'step_failed', message: String(error) }))
+        .catch((error: unknown) =>
+          onEvent({ type: 'error', reason: 'step_failed', message: String(error) }),
+        )
         .finally(() => {
           refreshing = false;
         });

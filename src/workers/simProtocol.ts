@@ -9,7 +9,11 @@ export type SimBackendInfo =
       readonly kind: 'webgpu';
       readonly adapter: string;
       /** One-step comparison of the WGSL kernel with the float64 CPU reference at start-up. */
-      readonly selfCheck: { readonly displacement: number; readonly velocity: number; readonly acceleration: number };
+      readonly selfCheck: {
+        readonly displacement: number;
+        readonly velocity: number;
+        readonly acceleration: number;
+      };
     }
   | { readonly kind: 'cpu'; readonly reason: string };
 
@@ -35,7 +39,11 @@ export interface SimStatus {
 
 export type SimEvent =
   | { readonly type: 'status'; readonly status: SimStatus }
-  | { readonly type: 'error'; readonly reason: 'device_lost' | 'step_failed'; readonly message: string };
+  | {
+      readonly type: 'error';
+      readonly reason: 'device_lost' | 'step_failed';
+      readonly message: string;
+    };
 
 export interface SimWorkerApi {
   protocolVersion(): number;

@@ -16,11 +16,9 @@ export function releaseDawn(): void {
 }
 
 export async function requestDawnDevice(): Promise<DawnDevice> {
-  let webgpu: typeof import('webgpu');
-  try {
-    webgpu = await import('webgpu');
-  } catch (error) {
-    return { ok: false, reason: `the webgpu package did not load (${String(error)}); run npm ci` };
+  const webgpu = await import('webgpu').catch((error: unknown) => new Error(String(error)));
+  if (webgpu instanceof Error) {
+    return { ok: false, reason: `the webgpu package did not load (${webgpu.message}); run npm ci` };
   }
   Object.assign(globalThis, webgpu.globals);
   instance ??= webgpu.create([]);
@@ -35,6 +33,8 @@ export async function requestDawnDevice(): Promise<DawnDevice> {
   }
   const device = await adapter.requestDevice();
   const info = adapter.info;
-  const adapterName = [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') || 'unknown adapter';
+  const adapterName =
+    [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') ||
+    'unknown adapter';
   return { ok: true, device, adapter: adapterName };
 }
