@@ -27,7 +27,7 @@ function SceneOverlay() {
         <input
           type="range"
           min={1}
-          max={2000}
+          max={5000}
           step={1}
           value={exaggeration}
           onChange={(e) => viewStore.setState({ exaggeration: Number(e.target.value) })}

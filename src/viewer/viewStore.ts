@@ -7,7 +7,7 @@ export interface ViewState {
   readonly strainLimit: number;
 }
 
-export const viewStore = createStore<ViewState>(() => ({ exaggeration: 400, strainLimit: 15 }));
+export const viewStore = createStore<ViewState>(() => ({ exaggeration: 1500, strainLimit: 8 }));
 
 export function useView<T>(selector: (state: ViewState) => T): T {
   return useStore(viewStore, selector);

@@ -1,0 +1,183 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { buildFootbridge } from '../src/twin/footbridge.ts';
+import { startEmbeddedBroker } from './broker/embeddedBroker.ts';
+import type { TwinbenchConfig } from './config.ts';
+import { StartupError, errorMessage } from './errors.ts';
+import { footbridgeChannelUnits } from './fleet/channelUnits.ts';
+import { createSensorFleet } from './fleet/sensorFleet.ts';
+import { checkCommandForTwin } from './fleet/twinCommand.ts';
+import { createStaticHandler } from './http/staticServer.ts';
+import type { Logger } from './logger.ts';
+import { connectMqtt } from './mqttClient.ts';
+import { createMqttCommandSink } from './relay/commandSink.ts';
+import { createKafkaSource } from './relay/kafkaSource.ts';
+import { createMqttSource } from './relay/mqttSource.ts';
+import { RelayHub } from './relay/relayHub.ts';
+import type { TelemetrySource } from './relay/telemetrySource.ts';
+import { attachRelayWsServer } from './relay/wsServer.ts';
+
+export interface TwinbenchServer {
+  /** Where the app is served, e.g. `http://localhost:8080/`. */
+  readonly url: string;
+  /** The HTTP port actually bound. */
+  readonly port: number;
+  /** The MQTT broker the relay reads (the embedded one unless TWINBENCH_MQTT_URL is set). */
+  readonly mqttUrl: string;
+  /** Whether mqttUrl is the broker inside this process. */
+  readonly embeddedBroker: boolean;
+  readonly hub: RelayHub;
+  /** Stops everything it started, in reverse order. Safe to call twice. */
+  close(): Promise<void>;
+}
+
+type Closer = () => Promise<void> | void;
+
+function publicUrl(host: string, port: number): string {
+  const local = ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'].includes(host);
+  const name = local ? 'localhost' : host.includes(':') ? `[${host}]` : host;
+  return `http://${name}:${port}/`;
+}
+
+async function listen(server: Server, host: string, port: number): Promise<number> {
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(port, host, () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') {
+      throw new StartupError(
+        'port_in_use',
+        `Twinbench cannot listen on ${host}:${port}: the port is in use (another Twinbench?). ` +
+          'Stop the other server or set TWINBENCH_PORT to a free port (0 picks one).',
+        { cause: error },
+      );
+    }
+    throw new StartupError(
+      'listen_failed',
+      `Twinbench cannot listen on ${host}:${port} (${errorMessage(error)}). Check TWINBENCH_HOST and TWINBENCH_PORT.`,
+      { cause: error },
+    );
+  }
+  return (server.address() as AddressInfo).port;
+}
+
+/**
+ * Starts the whole server: the embedded MQTT broker (unless an external one is configured), the
+ * simulated sensor fleet, the relay (MQTT and optional Kafka sources, hub, WebSocket endpoint)
+ * and the static app, on one HTTP server. On failure everything already started is closed again
+ * and the error (a StartupError for port problems) is thrown.
+ *
+ * @example
+ * const app = await startTwinbench(loadConfig(process.env), createConsoleLogger());
+ * // … later
+ * await app.close();
+ */
+export async function startTwinbench(
+  config: TwinbenchConfig,
+  logger: Logger,
+): Promise<TwinbenchServer> {
+  const closers: Closer[] = [];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) {
+      try {
+        await close();
+      } catch (error) {
+        logger.warn(`error while closing: ${errorMessage(error)}`);
+      }
+    }
+  };
+
+  try {
+    let mqttUrl: string;
+    if (config.mqtt.kind === 'embedded') {
+      const broker = await startEmbeddedBroker(config.mqtt.port, logger.child('broker'));
+      closers.push(() => broker.close());
+      mqttUrl = broker.url;
+    } else {
+      mqttUrl = config.mqtt.url;
+    }
+
+    const sources: TelemetrySource[] = [];
+    const units = footbridgeChannelUnits();
+    const hub = new RelayHub({
+      logger: logger.child('relay'),
+      unitOf: (channel) => units.get(channel) ?? '',
+      sourceStats: () => sources.map((source) => source.stats()),
+    });
+    closers.push(() => hub.stop());
+
+    const relayMqtt = connectMqtt(mqttUrl, 'relay');
+    closers.push(() => relayMqtt.close());
+    const mqttSource = createMqttSource({
+      client: relayMqtt.client,
+      filters: config.mqttTopics,
+      sink: hub,
+      logger: logger.child('mqtt'),
+      name: `mqtt ${mqttUrl}`,
+    });
+    closers.push(() => mqttSource.close());
+    sources.push(mqttSource);
+
+    if (config.kafka !== null) {
+      const kafkaSource = createKafkaSource({
+        brokers: config.kafka.brokers,
+        topics: config.kafka.topics,
+        sink: hub,
+        logger: logger.child('kafka'),
+      });
+      closers.push(() => kafkaSource.close());
+      sources.push(kafkaSource);
+    }
+
+    const memberCount = buildFootbridge().members.length;
+    const commands = createMqttCommandSink({
+      client: relayMqtt.client,
+      check: (command) => checkCommandForTwin(command, memberCount),
+    });
+
+    if (config.fleet) {
+      const fleetMqtt = connectMqtt(mqttUrl, 'fleet');
+      closers.push(() => fleetMqtt.close());
+      const fleet = createSensorFleet({
+        client: fleetMqtt.client,
+        seed: config.seed,
+        logger: logger.child('fleet'),
+      });
+      closers.push(() => fleet.close());
+      fleet.start();
+    }
+
+    const server = createServer(createStaticHandler(config.staticDir));
+    closers.push(
+      () =>
+        new Promise<void>((resolve) => {
+          server.close(() => resolve());
+          server.closeAllConnections();
+        }),
+    );
+    const port = await listen(server, config.host, config.port);
+    // Attached after listen: the WebSocket server would re-emit a listen error as its own.
+    const relay = attachRelayWsServer({ server, hub, commands, logger: logger.child('ws') });
+    closers.push(() => relay.close());
+    hub.start();
+
+    let closing: Promise<void> | undefined;
+    return {
+      url: publicUrl(config.host, port),
+      port,
+      mqttUrl,
+      embeddedBroker: config.mqtt.kind === 'embedded',
+      hub,
+      close: () => (closing ??= closeAll()),
+    };
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}

@@ -1,0 +1,95 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_CONFIG, loadConfig } from './config.ts';
+import { ConfigError } from './errors.ts';
+
+function configError(env: Record<string, string>): ConfigError {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof ConfigError) return error;
+    throw error;
+  }
+  throw new Error(`expected a ConfigError for ${JSON.stringify(env)}`);
+}
+
+describe('loadConfig', () => {
+  it('uses the defaults for an empty environment', () => {
+    expect(loadConfig({})).toEqual(DEFAULT_CONFIG);
+    expect(DEFAULT_CONFIG).toMatchObject({
+      host: '127.0.0.1',
+      port: 8080,
+      mqtt: { kind: 'embedded', port: 11883 },
+      mqttTopics: ['twinbench/footbridge/sensors/#'],
+      kafka: null,
+      fleet: true,
+      staticDir: 'dist',
+    });
+  });
+
+  it('reads every variable', () => {
+    const config = loadConfig({
+      TWINBENCH_HOST: '0.0.0.0',
+      TWINBENCH_PORT: '0',
+      TWINBENCH_MQTT_URL: 'mqtt://broker.local:1883',
+      TWINBENCH_MQTT_TOPICS: 'a/#, b/+/c',
+      TWINBENCH_KAFKA_BROKERS: '127.0.0.1:19092,kafka:9092',
+      TWINBENCH_KAFKA_TOPICS: 'one,two',
+      TWINBENCH_FLEET: '0',
+      TWINBENCH_SEED: '42',
+      TWINBENCH_STATIC_DIR: 'build/app',
+    });
+    expect(config).toEqual({
+      host: '0.0.0.0',
+      port: 0,
+      mqtt: { kind: 'external', url: 'mqtt://broker.local:1883' },
+      mqttTopics: ['a/#', 'b/+/c'],
+      kafka: { brokers: ['127.0.0.1:19092', 'kafka:9092'], topics: ['one', 'two'] },
+      fleet: false,
+      seed: 42,
+      staticDir: 'build/app',
+    });
+  });
+
+  it('uses the embedded broker port when no URL is set, 0 meaning any free port', () => {
+    expect(loadConfig({ TWINBENCH_MQTT_PORT: '0' }).mqtt).toEqual({ kind: 'embedded', port: 0 });
+  });
+
+  it('defaults the Kafka topic once brokers are given', () => {
+    expect(loadConfig({ TWINBENCH_KAFKA_BROKERS: 'localhost:9092' }).kafka).toEqual({
+      brokers: ['localhost:9092'],
+      topics: ['twinbench.telemetry'],
+    });
+  });
+
+  it('names the variable and a valid value for bad input', () => {
+    const cases: [Record<string, string>, string, string][] = [
+      [{ TWINBENCH_PORT: 'eighty' }, 'invalid_port', 'TWINBENCH_PORT'],
+      [{ TWINBENCH_PORT: '70000' }, 'invalid_port', '65535'],
+      [{ TWINBENCH_MQTT_PORT: '-1' }, 'invalid_port', 'TWINBENCH_MQTT_PORT'],
+      [{ TWINBENCH_MQTT_URL: 'not a url' }, 'invalid_url', 'mqtt://'],
+      [{ TWINBENCH_MQTT_URL: 'http://x:1' }, 'invalid_url', 'mqtt://'],
+      [{ TWINBENCH_MQTT_TOPICS: 'a/#/b' }, 'invalid_value', '"#"'],
+      [{ TWINBENCH_MQTT_TOPICS: 'a/b+' }, 'invalid_value', '"+"'],
+      [{ TWINBENCH_MQTT_TOPICS: ' , ' }, 'invalid_value', 'TWINBENCH_MQTT_TOPICS'],
+      [{ TWINBENCH_KAFKA_BROKERS: 'localhost' }, 'invalid_value', 'host:port'],
+      [
+        { TWINBENCH_KAFKA_BROKERS: 'a:1', TWINBENCH_KAFKA_TOPICS: ',' },
+        'invalid_value',
+        'TWINBENCH_KAFKA_TOPICS',
+      ],
+      [{ TWINBENCH_FLEET: 'maybe' }, 'invalid_value', 'TWINBENCH_FLEET'],
+      [{ TWINBENCH_SEED: '1.5' }, 'invalid_value', 'TWINBENCH_SEED'],
+    ];
+    for (const [env, reason, hint] of cases) {
+      const error = configError(env);
+      expect(error.reason, JSON.stringify(env)).toBe(reason);
+      expect(error.message, JSON.stringify(env)).toContain(hint);
+    }
+  });
+
+  it('treats empty variables as unset', () => {
+    expect(loadConfig({ TWINBENCH_PORT: '', TWINBENCH_KAFKA_BROKERS: ' ' })).toEqual(
+      DEFAULT_CONFIG,
+    );
+  });
+});

@@ -1,0 +1,190 @@
+import { FOOTBRIDGE_TOPIC_PREFIX } from '../src/protocol/telemetry.ts';
+import { ConfigError } from './errors.ts';
+
+/** Where the relay's MQTT traffic goes: the broker inside this process, or one you run. */
+export type MqttBrokerConfig =
+  | { readonly kind: 'embedded'; readonly port: number }
+  | { readonly kind: 'external'; readonly url: string };
+
+export interface KafkaConfig {
+  readonly brokers: readonly string[];
+  readonly topics: readonly string[];
+}
+
+export interface TwinbenchConfig {
+  /** Interface the HTTP/WebSocket server binds to. */
+  readonly host: string;
+  /** HTTP port; 0 picks a free one. */
+  readonly port: number;
+  readonly mqtt: MqttBrokerConfig;
+  /** MQTT topic filters the relay subscribes to. */
+  readonly mqttTopics: readonly string[];
+  /** Kafka source, or null when TWINBENCH_KAFKA_BROKERS is unset. */
+  readonly kafka: KafkaConfig | null;
+  /** Whether this process runs the simulated sensor fleet. */
+  readonly fleet: boolean;
+  readonly seed: number;
+  /** The built browser app (`vite build` output). */
+  readonly staticDir: string;
+}
+
+export const DEFAULT_CONFIG: TwinbenchConfig = {
+  host: '127.0.0.1',
+  port: 8080,
+  mqtt: { kind: 'embedded', port: 11883 },
+  mqttTopics: [`${FOOTBRIDGE_TOPIC_PREFIX}/#`],
+  kafka: null,
+  fleet: true,
+  seed: 1,
+  staticDir: 'dist',
+};
+
+export const DEFAULT_KAFKA_TOPICS = ['twinbench.telemetry'] as const;
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+function read(env: Env, name: string): string | undefined {
+  const value = env[name]?.trim();
+  return value === undefined || value === '' ? undefined : value;
+}
+
+function parsePort(env: Env, name: string, fallback: number): number {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  const port = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isInteger(port) || port > 65535) {
+    throw new ConfigError(
+      'invalid_port',
+      `${name}=${JSON.stringify(raw)} is not a port: use a number from 1 to 65535, or 0 to pick a free one.`,
+    );
+  }
+  return port;
+}
+
+function parseList(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function parseMqttUrl(raw: string): string {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    throw new ConfigError(
+      'invalid_url',
+      `TWINBENCH_MQTT_URL=${JSON.stringify(raw)} is not a URL: use e.g. mqtt://127.0.0.1:1883, or unset it to use the embedded broker.`,
+    );
+  }
+  if (!['mqtt:', 'mqtts:', 'ws:', 'wss:', 'tcp:'].includes(url.protocol)) {
+    throw new ConfigError(
+      'invalid_url',
+      `TWINBENCH_MQTT_URL uses "${url.protocol}": use mqtt://, mqtts://, ws:// or wss://.`,
+    );
+  }
+  return raw;
+}
+
+function parseTopicFilters(raw: string): string[] {
+  const filters = parseList(raw);
+  if (filters.length === 0) {
+    throw new ConfigError(
+      'invalid_value',
+      'TWINBENCH_MQTT_TOPICS is empty: give one or more comma-separated MQTT topic filters, e.g. twinbench/footbridge/sensors/#.',
+    );
+  }
+  for (const filter of filters) {
+    const levels = filter.split('/');
+    const bad = levels.some(
+      (level, i) =>
+        (level.includes('#') && (level !== '#' || i !== levels.length - 1)) ||
+        (level.includes('+') && level !== '+'),
+    );
+    if (bad) {
+      throw new ConfigError(
+        'invalid_value',
+        `TWINBENCH_MQTT_TOPICS has an invalid filter ${JSON.stringify(filter)}: "+" must fill a whole level and "#" may only be the last level.`,
+      );
+    }
+  }
+  return filters;
+}
+
+function parseKafkaBrokers(raw: string): string[] {
+  const brokers = parseList(raw);
+  for (const broker of brokers) {
+    if (!/^[^\s:/]+:\d{1,5}$/.test(broker)) {
+      throw new ConfigError(
+        'invalid_value',
+        `TWINBENCH_KAFKA_BROKERS has ${JSON.stringify(broker)}: list brokers as host:port, comma-separated, e.g. 127.0.0.1:9092.`,
+      );
+    }
+  }
+  return brokers;
+}
+
+function parseFlag(env: Env, name: string, fallback: boolean): boolean {
+  const raw = read(env, name);
+  if (raw === undefined) return fallback;
+  if (['1', 'true', 'yes', 'on'].includes(raw.toLowerCase())) return true;
+  if (['0', 'false', 'no', 'off'].includes(raw.toLowerCase())) return false;
+  throw new ConfigError(
+    'invalid_value',
+    `${name}=${JSON.stringify(raw)} is not a switch: use 1 to enable or 0 to disable.`,
+  );
+}
+
+function parseSeed(env: Env): number {
+  const raw = read(env, 'TWINBENCH_SEED');
+  if (raw === undefined) return DEFAULT_CONFIG.seed;
+  const seed = /^-?\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(seed)) {
+    throw new ConfigError(
+      'invalid_value',
+      `TWINBENCH_SEED=${JSON.stringify(raw)} is not an integer: use e.g. TWINBENCH_SEED=42.`,
+    );
+  }
+  return seed;
+}
+
+/**
+ * Reads the server configuration from environment variables; throws a ConfigError naming the
+ * variable and a valid value when one is wrong.
+ *
+ * @example loadConfig({ TWINBENCH_PORT: '0', TWINBENCH_FLEET: '0' })
+ */
+export function loadConfig(env: Env): TwinbenchConfig {
+  const mqttUrl = read(env, 'TWINBENCH_MQTT_URL');
+  const mqttPort = parsePort(env, 'TWINBENCH_MQTT_PORT', 11883);
+  const kafkaBrokers = read(env, 'TWINBENCH_KAFKA_BROKERS');
+  const kafkaTopics = read(env, 'TWINBENCH_KAFKA_TOPICS');
+  const mqttTopics = read(env, 'TWINBENCH_MQTT_TOPICS');
+  let kafka: KafkaConfig | null = null;
+  if (kafkaBrokers !== undefined) {
+    const brokers = parseKafkaBrokers(kafkaBrokers);
+    const topics = kafkaTopics === undefined ? [...DEFAULT_KAFKA_TOPICS] : parseList(kafkaTopics);
+    if (brokers.length > 0 && topics.length === 0) {
+      throw new ConfigError(
+        'invalid_value',
+        'TWINBENCH_KAFKA_TOPICS is empty: give one or more comma-separated topic names, or unset it for twinbench.telemetry.',
+      );
+    }
+    if (brokers.length > 0) kafka = { brokers, topics };
+  }
+  return {
+    host: read(env, 'TWINBENCH_HOST') ?? DEFAULT_CONFIG.host,
+    port: parsePort(env, 'TWINBENCH_PORT', DEFAULT_CONFIG.port),
+    mqtt:
+      mqttUrl === undefined
+        ? { kind: 'embedded', port: mqttPort }
+        : { kind: 'external', url: parseMqttUrl(mqttUrl) },
+    mqttTopics:
+      mqttTopics === undefined ? DEFAULT_CONFIG.mqttTopics : parseTopicFilters(mqttTopics),
+    kafka,
+    fleet: parseFlag(env, 'TWINBENCH_FLEET', DEFAULT_CONFIG.fleet),
+    seed: parseSeed(env),
+    staticDir: read(env, 'TWINBENCH_STATIC_DIR') ?? DEFAULT_CONFIG.staticDir,
+  };
+}

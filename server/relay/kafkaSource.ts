@@ -1,0 +1,159 @@
+import { hostname } from 'node:os';
+import { Kafka, logLevel, type Consumer, type LogEntry } from 'kafkajs';
+import { errorMessage } from '../errors.ts';
+import { throttled, type Logger } from '../logger.ts';
+import { parseKafkaRecord } from './kafkaRecord.ts';
+import type { SampleSink } from './relayHub.ts';
+import { SourceCounters, type TelemetrySource } from './telemetrySource.ts';
+
+export interface KafkaSourceOptions {
+  /** `host:port` bootstrap brokers. */
+  readonly brokers: readonly string[];
+  readonly topics: readonly string[];
+  readonly sink: SampleSink;
+  readonly logger: Logger;
+  /** Consumer group; unique per relay so that every relay sees every record. */
+  readonly groupId?: string;
+  /** Shown in stats. */
+  readonly name?: string;
+  /** Wait before reconnecting after the consumer gave up. */
+  readonly retryDelayMs?: number;
+}
+
+export interface KafkaSource extends TelemetrySource {
+  /** Resolves when the consumer first joined its group (it reads from then on). */
+  readonly joined: Promise<void>;
+}
+
+/** A group id of its own for each relay process: `twinbench-relay-<host>-<pid>-<random>`. */
+export function relayGroupId(): string {
+  return `twinbench-relay-${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+}
+
+const delay = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
+
+/**
+ * kafkajs logs every failed connection attempt; the source reports the outcome itself, so
+ * kafkajs's own lines are throttled to one every 10 s.
+ */
+function kafkaLogCreator(logger: Logger) {
+  const warn = throttled((m) => logger.warn(m), 10_000);
+  return () =>
+    ({ level, log }: LogEntry) => {
+      if (level !== logLevel.ERROR && level !== logLevel.WARN) return;
+      const detail: unknown = log.error;
+      warn(typeof detail === 'string' && detail !== '' ? `${log.message}: ${detail}` : log.message);
+    };
+}
+
+/**
+ * Reads telemetry records from Kafka topics into the hub, starting at the newest record (live
+ * data only). If the brokers are unreachable it keeps retrying in the background and says so in
+ * its stats; bad records are counted and dropped.
+ */
+export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
+  const { sink, logger, topics } = options;
+  const counters = new SourceCounters(options.name ?? `kafka ${options.brokers.join(',')}`);
+  const warnMalformed = throttled((m) => logger.warn(m), 5000);
+  const warnRetry = throttled((m) => logger.warn(m), 60_000);
+  const retryDelayMs = options.retryDelayMs ?? 5000;
+  const kafka = new Kafka({
+    clientId: 'twinbench-relay',
+    brokers: [...options.brokers],
+    connectionTimeout: 3000,
+    retry: { retries: 3, initialRetryTime: 300 },
+    logLevel: logLevel.WARN,
+    logCreator: kafkaLogCreator(logger),
+  });
+  const groupId = options.groupId ?? relayGroupId();
+  let consumer: Consumer | undefined;
+  let attempt: Promise<void> | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
+  let closed = false;
+  let markJoined: () => void = () => {};
+  const joined = new Promise<void>((resolve) => (markJoined = resolve));
+
+  const fail = (error: unknown) => {
+    counters.connected = false;
+    counters.lastError = errorMessage(error);
+  };
+
+  const scheduleRetry = () => {
+    if (closed || retryTimer !== undefined) return;
+    retryTimer = setTimeout(() => {
+      retryTimer = undefined;
+      connect();
+    }, retryDelayMs);
+  };
+
+  const run = async (current: Consumer) => {
+    current.on(current.events.GROUP_JOIN, () => {
+      counters.connected = true;
+      markJoined();
+    });
+    current.on(current.events.DISCONNECT, () => (counters.connected = false));
+    current.on(current.events.CRASH, ({ payload }) => {
+      fail(payload.error);
+      logger.warn(`consumer crashed: ${errorMessage(payload.error)}`);
+      // kafkajs restarts by itself after retriable errors; otherwise start over.
+      if (!payload.restart) {
+        void current.disconnect().catch(() => {});
+        scheduleRetry();
+      }
+    });
+    await current.connect();
+    await current.subscribe({ topics: [...topics], fromBeginning: false });
+    await current.run({
+      // Live telemetry only: nothing to resume from, so no offsets to commit.
+      autoCommit: false,
+      eachMessage: ({ topic, message }) => {
+        const parsed = parseKafkaRecord(message.key, message.value);
+        if (!parsed.ok) {
+          counters.malformed++;
+          counters.lastError = `malformed record on ${topic}: ${parsed.error}`;
+          warnMalformed(counters.lastError);
+          return Promise.resolve();
+        }
+        const { t, v } = parsed.payload;
+        if (sink.ingest(parsed.channel, t, v, `kafka:${topic}`)) counters.received++;
+        else counters.malformed++;
+        return Promise.resolve();
+      },
+    });
+  };
+
+  function connect(): void {
+    if (closed) return;
+    const current = kafka.consumer({
+      groupId,
+      allowAutoTopicCreation: true,
+      // A shorter long-poll than the 5 s default: shutting down waits for the fetch in flight.
+      maxWaitTimeInMs: 500,
+    });
+    consumer = current;
+    attempt = run(current).catch(async (error: unknown) => {
+      fail(error);
+      await current.disconnect().catch(() => {});
+      if (closed) return;
+      warnRetry(
+        `cannot read ${topics.join(', ')} from ${options.brokers.join(',')}: ${errorMessage(error)}; retrying every ${retryDelayMs / 1000} s`,
+      );
+      scheduleRetry();
+    });
+  }
+
+  connect();
+
+  return {
+    joined,
+    stats: () => counters.snapshot(),
+    async close() {
+      closed = true;
+      if (retryTimer !== undefined) clearTimeout(retryTimer);
+      // A connect attempt against an unreachable broker can take a while to give up.
+      await Promise.race([attempt, delay(1000)]);
+      await consumer?.disconnect().catch(() => {});
+      counters.connected = false;
+    },
+  };
+}
