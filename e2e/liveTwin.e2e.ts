@@ -108,6 +108,17 @@ describe('the live twin in Chromium', () => {
     const rate = await page.locator('tr[data-channel="disp.z.L50"] .ch-rate').textContent();
     expect(Number.parseFloat(rate ?? '0')).toBeGreaterThan(60);
 
+    // Operator command through the relay to the fleet: the plant reports the member damaged, and
+    // the worker's model takes the same damage.
+    await page.locator('.damage-panel select').selectOption('7');
+    await page.getByRole('button', { name: 'Apply damage' }).click();
+    await expect
+      .poll(() => page.locator('.damage-panel').textContent(), { timeout: 10_000 })
+      .toContain('sent to the twin');
+    await expect
+      .poll(() => page.getByTestId('damage-status').textContent(), { timeout: 10_000 })
+      .toMatch(/Damaged.*bottom chord L7-8 at 50 % stiffness/);
+
     const canvasShot = await page.locator('.scene canvas').screenshot();
     expect(await drawnFraction(page, canvasShot)).toBeGreaterThan(0.05);
     const shot = await page.screenshot();

@@ -41,12 +41,19 @@ describe('LiveTelemetry', () => {
     expect(t.latest('missing')).toBeNaN();
   });
 
-  it('measures the arrival rate over the last two seconds', () => {
+  it('measures the sample rate over device time, so a burst of backlog still reads 100 Hz', () => {
     const t = new LiveTelemetry();
     t.setChannels(channels);
-    for (let i = 0; i < 200; i++) t.ingest([[0, 1_000_000 + i * 10, i, 0]], 10_000 + i * 10);
-    const summary = t.summaries(12_000).find((s) => s.name === 'disp.z.L50');
-    expect(summary?.rateHz).toBeCloseTo(100, 0);
+    // 5 s of 100 Hz samples, all arriving within the same millisecond.
+    for (let i = 0; i < 500; i++) t.ingest([[0, 1_000_000 + i * 10, i, 0]], 20_000);
+    expect(t.summaries(20_100).find((s) => s.name === 'disp.z.L50')?.rateHz).toBeCloseTo(100, 0);
+  });
+
+  it('reads 0 Hz for a channel that has gone quiet', () => {
+    const t = new LiveTelemetry();
+    t.setChannels(channels);
+    for (let i = 0; i < 100; i++) t.ingest([[0, 1_000_000 + i * 10, i, 0]], 20_000);
+    expect(t.summaries(25_000).find((s) => s.name === 'disp.z.L50')?.rateHz).toBe(0);
   });
 
   it('counts samples per second of device time for the timeline overview', () => {

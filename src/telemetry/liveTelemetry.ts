@@ -41,8 +41,6 @@ export interface LiveChannel {
   count: number;
   /** Device-time history, ~20 s at 100 Hz. */
   readonly history: SampleRing;
-  /** Receive times of recent samples, for the rate. */
-  readonly arrivals: SampleRing;
 }
 
 export interface ChannelSummary {
@@ -99,7 +97,6 @@ export class LiveTelemetry {
         receiveTime: 0,
         count: 0,
         history: new SampleRing(this.historySize),
-        arrivals: new SampleRing(512),
       };
       this.byId.set(info.id, channel);
       this.byName.set(info.name, channel);
@@ -115,7 +112,6 @@ export class LiveTelemetry {
       }
       channel.count += 1;
       channel.history.push(deviceTime, value);
-      channel.arrivals.push(now, 0);
       if (deviceTime >= channel.deviceTime) {
         channel.value = value;
         channel.deviceTime = deviceTime;
@@ -150,10 +146,17 @@ export class LiveTelemetry {
     return this.byName.get(name);
   }
 
+  /**
+   * Sample rate of a channel: samples per second of device time over the last two seconds of its
+   * data, so a burst of backlog arriving at once does not read as a faster sensor. A channel that
+   * has received nothing for two seconds reads 0.
+   */
   rateHz(channel: LiveChannel, now = Date.now()): number {
+    if (channel.count === 0 || now - channel.receiveTime > RATE_WINDOW_MS) return 0;
+    const since = channel.deviceTime - RATE_WINDOW_MS;
     let inWindow = 0;
-    channel.arrivals.forEach((time) => {
-      if (now - time <= RATE_WINDOW_MS) inWindow += 1;
+    channel.history.forEach((time) => {
+      if (time > since) inWindow += 1;
     });
     return (inWindow * 1000) / RATE_WINDOW_MS;
   }

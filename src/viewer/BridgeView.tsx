@@ -224,7 +224,7 @@ export function BridgeView() {
   return (
     <Canvas
       className="bridge-canvas"
-      camera={{ position: [6, -54, 19], up: [0, 0, 1], fov: 38, near: 0.1, far: 500 }}
+      camera={{ position: [8, -46, 16], up: [0, 0, 1], fov: 38, near: 0.1, far: 500 }}
       dpr={[1, 2]}
       gl={{ antialias: true, preserveDrawingBuffer: true }}
     >
