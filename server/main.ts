@@ -52,7 +52,10 @@ async function main(): Promise<void> {
     }, SHUTDOWN_TIMEOUT_MS);
     force.unref();
     app.close().then(
-      () => process.exit(0),
+      () => {
+        console.info('Twinbench stopped.');
+        process.exit(0);
+      },
       (error: unknown) => {
         console.error(`Twinbench: error during shutdown: ${errorMessage(error)}`);
         process.exit(1);
