@@ -1,5 +1,5 @@
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { isPortInUse, listen } from './listen.ts';
 import { buildFootbridge } from '../src/twin/footbridge.ts';
 import { startEmbeddedBroker } from './broker/embeddedBroker.ts';
 import type { TwinbenchConfig } from './config.ts';
@@ -39,18 +39,11 @@ function publicUrl(host: string, port: number): string {
   return `http://${name}:${port}/`;
 }
 
-async function listen(server: Server, host: string, port: number): Promise<number> {
+async function listenHttp(server: Server, host: string, port: number): Promise<number> {
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, host, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    return await listen(server, port, host);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
+    if (isPortInUse(error)) {
       throw new StartupError(
         'port_in_use',
         `Twinbench cannot listen on ${host}:${port}: the port is in use (another Twinbench?). ` +
@@ -64,7 +57,6 @@ async function listen(server: Server, host: string, port: number): Promise<numbe
       { cause: error },
     );
   }
-  return (server.address() as AddressInfo).port;
 }
 
 /**
@@ -161,7 +153,7 @@ export async function startTwinbench(
           server.closeAllConnections();
         }),
     );
-    const port = await listen(server, config.host, config.port);
+    const port = await listenHttp(server, config.host, config.port);
     // Attached after listen: the WebSocket server would re-emit a listen error as its own.
     const relay = attachRelayWsServer({ server, hub, commands, logger: logger.child('ws') });
     closers.push(() => relay.close());

@@ -1,7 +1,8 @@
-import { createServer, type AddressInfo, type Socket } from 'node:net';
+import { createServer, type Socket } from 'node:net';
 import { Aedes } from 'aedes';
 import { StartupError } from '../errors.ts';
 import type { Logger } from '../logger.ts';
+import { isPortInUse, listen } from '../listen.ts';
 
 export interface EmbeddedBroker {
   /** `mqtt://127.0.0.1:<port>` with the port actually bound. */
@@ -31,18 +32,12 @@ export async function startEmbeddedBroker(port: number, logger: Logger): Promise
     socket.once('close', () => sockets.delete(socket));
   });
 
+  let bound: number;
   try {
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', reject);
-      server.listen(port, EMBEDDED_BROKER_HOST, () => {
-        server.off('error', reject);
-        resolve();
-      });
-    });
+    bound = await listen(server, port, EMBEDDED_BROKER_HOST);
   } catch (error) {
     await new Promise<void>((resolve) => broker.close(() => resolve()));
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EADDRINUSE') {
+    if (isPortInUse(error)) {
       throw new StartupError(
         'port_in_use',
         `The embedded MQTT broker cannot listen on ${EMBEDDED_BROKER_HOST}:${port}: the port is in use. ` +
@@ -59,7 +54,6 @@ export async function startEmbeddedBroker(port: number, logger: Logger): Promise
   }
   server.on('error', (error) => logger.error(`broker server error: ${error.message}`));
 
-  const bound = (server.address() as AddressInfo).port;
   let closing: Promise<void> | undefined;
   return {
     url: `mqtt://${EMBEDDED_BROKER_HOST}:${bound}`,
