@@ -55,6 +55,7 @@ export const DIFFERENTIABLE_BUILTINS: Readonly<
   ceil: { arity: 1, signature: unaryFloat },
   round: { arity: 1, signature: unaryFloat },
   fract: { arity: 1, signature: unaryFloat },
+  trunc: { arity: 1, signature: unaryFloat },
   sqrt: { arity: 1, signature: unaryFloat },
   inverseSqrt: { arity: 1, signature: unaryFloat },
   exp: { arity: 1, signature: unaryFloat },
@@ -140,7 +141,7 @@ export const DIFFERENTIABLE_BUILTINS: Readonly<
 };
 
 /** Builtins whose result does not depend smoothly on float inputs (zero derivative almost everywhere). */
-export const PIECEWISE_CONSTANT = new Set(['sign', 'floor', 'ceil', 'round', 'step']);
+export const PIECEWISE_CONSTANT = new Set(['sign', 'floor', 'ceil', 'round', 'trunc', 'step']);
 
 /** Conversions and constructors: `f32(x)`, `u32(x)`, `vec3f(…)`, `vec3<f32>(…)`. */
 export const SCALAR_CONSTRUCTORS: Readonly<Record<string, ScalarKind>> = {

@@ -315,6 +315,7 @@ export function compileCpu(checked: CheckedModule): CpuKernel {
           ? `rt.toI32(${built})`
           : built;
     }
+    if (args.length === 0) return zeroOf(type); // T() is the zero value
     switch (e.callee) {
       case 'f32':
         return scalarKind(e.args[0]!) === 'bool' ? `(${args[0]} ? 1 : 0)` : `(${args[0]})`;

@@ -106,6 +106,7 @@ export const rt = {
       const r = Math.round(x);
       return Math.abs(x % 1) === 0.5 && r % 2 !== 0 ? r - 1 : r;
     }),
+  trunc: (a: Num) => map1(a, Math.trunc),
   fract: (a: Num) => map1(a, (x) => x - Math.floor(x)),
   sqrt: (a: Num) => map1(a, Math.sqrt),
   inverseSqrt: (a: Num) => map1(a, (x) => 1 / Math.sqrt(x)),
