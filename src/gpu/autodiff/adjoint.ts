@@ -41,6 +41,8 @@ export interface AdjointKernel {
   /** WGSL of the adjoint module: the primal bindings it reads, gradient buffers and `<entry>_adjoint`. */
   readonly source: string;
   readonly entry: string;
+  /** Primal bindings the adjoint reads (same group and binding as in the forward module). */
+  readonly primalBindings: readonly string[];
   readonly gradients: readonly GradientBuffer[];
 }
 
@@ -981,6 +983,7 @@ export function generateAdjoint(
   // ---- module ----------------------------------------------------------------------------
 
   const header: string[] = [];
+  const primalBindings: string[] = [];
   for (const decl of checked.module.declarations) {
     if (decl.kind === 'struct' || decl.kind === 'const' || decl.kind === 'alias')
       header.push(text(decl));
@@ -988,6 +991,7 @@ export function generateAdjoint(
   for (const b of checked.bindings) {
     const written = effects.stores.has(b.name) || effects.accumulates.has(b.name);
     if (written || (!effects.reads.has(b.name) && !b.differentiable)) continue;
+    primalBindings.push(b.name);
     header.push(
       text(checked.module.declarations.find((d) => d.kind === 'globalVar' && d.name === b.name)!),
     );
@@ -1030,7 +1034,7 @@ export function generateAdjoint(
     '}',
   );
   void scalarOf;
-  return { source: lines.join('\n'), entry: `${entry}_adjoint`, gradients };
+  return { source: lines.join('\n'), entry: `${entry}_adjoint`, primalBindings, gradients };
 }
 
 function indent(lines: readonly string[]): string[] {

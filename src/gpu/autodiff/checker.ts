@@ -93,6 +93,11 @@ export interface CheckOptions {
   readonly file?: string;
   /** Bindings marked differentiable by a manifest, besides `// @diff` comments. */
   readonly differentiable?: readonly string[];
+  /**
+   * For code Twinbench generated itself (adjoint kernels run on the CPU backend): skips the
+   * differentiability rules (read-and-write of a buffer, break) but still resolves and types.
+   */
+  readonly trusted?: boolean;
 }
 
 const SWIZZLE = /^([xyzw]{1,4}|[rgba]{1,4})$/;
@@ -129,6 +134,8 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
   const types = new Map<Expr, Type>();
   const symbols = new Map<Expr, SymbolRef>();
   const globals: Scope = new Map();
+  /** Consts declared without a type from untyped literals: like literals, they take their type from use. */
+  const abstractConsts = new Map<SymbolRef, 'int' | 'float'>();
   const marked = new Set(options.differentiable ?? []);
 
   // ---- types written in the source -------------------------------------------------------
@@ -199,7 +206,8 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
         t.span,
       );
     }
-    if (t.name === 'ptr' || t.name === 'f16' || /h$/.test(t.name)) {
+    // Only f16 and vec2h/vec3h/vec4h: user structs and aliases may end in h (`struct Mesh`).
+    if (t.name === 'ptr' || t.name === 'f16' || /^vec[234]h$/.test(t.name)) {
       return fail(
         'unsupported_construct',
         `type ${t.name} is not part of the differentiable subset`,
@@ -245,13 +253,33 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
           case '*':
             return a * b;
           case '/':
-            return b === 0 ? null : a / b;
+            // Integer constants divide like WGSL integers: `const HALF = 7 / 2;` is 3.
+            if (b === 0) return null;
+            return isFloatConstant(e) ? a / b : Math.trunc(a / b);
           default:
             return null;
         }
       }
       default:
         return null;
+    }
+  };
+
+  /** True when a constant expression is float-valued: it has a float literal or an f32 const. */
+  const isFloatConstant = (e: Expr): boolean => {
+    switch (e.kind) {
+      case 'number':
+        return e.isFloat;
+      case 'paren':
+        return isFloatConstant(e.inner);
+      case 'unary':
+        return isFloatConstant(e.operand);
+      case 'binary':
+        return isFloatConstant(e.left) || isFloatConstant(e.right);
+      case 'ident':
+        return scalarOf(constants.get(e.name)?.type ?? VOID) === 'f32';
+      default:
+        return false;
     }
   };
 
@@ -381,7 +409,9 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
       fail(
         'bad_marking',
         `the manifest marks ${name} differentiable but the kernel has no such binding`,
-        'check the name in the manifest',
+        bindings.length > 0
+          ? `check the name in the manifest; the kernel's bindings are ${bindings.map((b) => b.name).join(', ')}`
+          : 'check the name in the manifest; the kernel declares no bindings',
         { offset: 0, length: 0, line: 1, column: 1 },
       );
     }
@@ -435,7 +465,8 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
   /** Converts an abstract expression to `target`'s scalar kind when allowed. */
   const coerce = (e: Expr, inferred: Inferred, target: Type, what: string): void => {
     const s = scalarOf(target);
-    if (inferred.abstract && s && componentCount(inferred.type) <= componentCount(target)) {
+    // A scalar literal does not splat into a vector: `var v: vec3f = 1.0` is not WGSL.
+    if (inferred.abstract && s && componentCount(inferred.type) === componentCount(target)) {
       if (inferred.abstract === 'float' && s !== 'f32') {
         fail(
           'type_mismatch',
@@ -467,13 +498,16 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
   };
 
   interface FnContext {
-    readonly fn: Extract<Decl, { kind: 'fn' }>;
+    /** Null while typing module-scope consts. */
+    readonly fn: Extract<Decl, { kind: 'fn' }> | null;
     readonly returnType: Type;
     readonly scopes: Scope[];
-    readonly calls: Set<string>;
+    /** Callees, with the first call site of each. */
+    readonly calls: Map<string, Span>;
     readonly reads: Set<string>;
-    readonly stores: Set<string>;
-    readonly accumulates: Set<string>;
+    /** Bindings assigned (`=`) and accumulated into (`+=`, `-=`), with the first site of each. */
+    readonly stores: Map<string, Span>;
+    readonly accumulates: Map<string, Span>;
     loopDepth: number;
     /** Loop variables of enclosing for loops: assigning them in the body is refused. */
     readonly loopVariables: Set<string>;
@@ -531,9 +565,8 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
           ctx.reads.add(s.binding.name);
           return { type: record(e, s.binding.type), abstract: null };
         }
-        if (s.kind === 'const' && s.value !== null && e.name && constants.get(e.name)) {
-          return { type: record(e, s.type), abstract: null };
-        }
+        if (s.kind === 'const')
+          return { type: record(e, s.type), abstract: abstractConsts.get(s) ?? null };
         return { type: record(e, s.type), abstract: null };
       }
       case 'unary': {
@@ -695,7 +728,7 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
       fail(
         'type_mismatch',
         `operator ${e.op} mixes ${typeName(lt)} and ${typeName(rt)}`,
-        `convert one side, e.g. ${rs === 'f32' ? 'f32' : (rs ?? 'f32')}(…)`,
+        `convert one side, e.g. ${ls === 'f32' || rs === 'f32' ? 'f32' : (rs ?? 'f32')}(…)`,
         e.span,
       );
     }
@@ -745,8 +778,11 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
         scalar = vectorAlias.scalar;
       } else {
         size = Number(vecMatch![1]) as 2 | 3 | 4;
+        // Resolved so that `vec3<f16>(…)` is refused like the type `vec3<f16>`.
         const arg = e.templateArgs[0];
-        scalar = arg && arg.kind === 'type' ? (SCALAR_CONSTRUCTORS[arg.name] ?? null) : null;
+        scalar = arg
+          ? scalarOf(resolveType({ kind: 'type', name: e.callee, args: [arg], span: e.calleeSpan }))
+          : null;
       }
       const args = inferArgs(e.args, ctx);
       if (scalar === null) {
@@ -792,7 +828,11 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
     const scalarCtor = SCALAR_CONSTRUCTORS[e.callee];
     if (scalarCtor) {
       const args = inferArgs(e.args, ctx);
-      if (args.length !== 1 || componentCount(settle(e.args[0]!, args[0]!)) !== 1) {
+      // f32() is WGSL's zero value.
+      if (
+        args.length > 1 ||
+        (args.length === 1 && componentCount(settle(e.args[0]!, args[0]!)) !== 1)
+      ) {
         fail('type_mismatch', `${e.callee}(…) converts one scalar`, `write ${e.callee}(x)`, e.span);
       }
       return record(e, { kind: 'scalar', scalar: scalarCtor });
@@ -800,7 +840,7 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
     const struct = structs.get(e.callee);
     if (struct) {
       const args = inferArgs(e.args, ctx);
-      if (args.length !== struct.members.length)
+      if (args.length !== struct.members.length && args.length !== 0)
         fail(
           'type_mismatch',
           `${struct.name}(…) needs ${struct.members.length} values`,
@@ -887,11 +927,22 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
       args.forEach((a, i) =>
         coerce(e.args[i]!, a, sig.params[i]!.type, `argument ${i + 1} of ${e.callee}`),
       );
-      ctx.calls.add(e.callee);
+      if (!ctx.calls.has(e.callee)) ctx.calls.set(e.callee, e.calleeSpan);
       return record(e, sig.returnType);
     }
-    const atomics =
-      /^atomic|^workgroupBarrier$|^storageBarrier$|^textureLoad|^textureSample|^dpdx|^dpdy|^fwidth/;
+    // Constructors of refused types (`mat3x3f(…)`, `vec3h(…)`) fail with the type's message.
+    if (/^mat\d|^f16$|^vec[234]h$/.test(e.callee))
+      resolveType({ kind: 'type', name: e.callee, args: e.templateArgs, span: e.calleeSpan });
+    // Texture reads and derivatives have no side effects: they get their own message.
+    if (/^texture|^dpdx|^dpdy|^fwidth/.test(e.callee)) {
+      return fail(
+        'unsupported_builtin',
+        `${e.callee} needs textures or a fragment shader, which kernels do not have`,
+        'keep the data in a storage buffer and index it; compute differences from neighbouring elements',
+        e.calleeSpan,
+      );
+    }
+    const atomics = /^atomic|^workgroupBarrier$|^storageBarrier$/;
     if (atomics.test(e.callee)) {
       return fail(
         'unsupported_builtin',
@@ -934,8 +985,8 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
           span,
         );
       }
-      if (op === '+=' || op === '-=') ctx.accumulates.add(binding.name);
-      else ctx.stores.add(binding.name);
+      const sites = op === '+=' || op === '-=' ? ctx.accumulates : ctx.stores;
+      if (!sites.has(binding.name)) sites.set(binding.name, span);
       // Reads of the target chain's indices are reads, the element itself is not.
       const visitIndices = (e: Expr) => {
         if (e.kind === 'index') {
@@ -993,6 +1044,70 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
     return infer(target, ctx).type;
   };
 
+  /** The first part of `e` that is not known before the kernel runs, or null. */
+  const nonConstant = (e: Expr, scopes: Scope[]): Expr | null => {
+    switch (e.kind) {
+      case 'number':
+      case 'bool':
+        return null;
+      case 'ident':
+        return lookup(scopes, e.name)?.kind === 'const' ? null : e;
+      case 'paren':
+        return nonConstant(e.inner, scopes);
+      case 'unary':
+        return nonConstant(e.operand, scopes);
+      case 'binary':
+        return nonConstant(e.left, scopes) ?? nonConstant(e.right, scopes);
+      case 'member':
+        return nonConstant(e.base, scopes);
+      case 'index':
+        return nonConstant(e.base, scopes) ?? nonConstant(e.index, scopes);
+      case 'call': {
+        const constructor =
+          Object.hasOwn(VECTOR_ALIASES, e.callee) ||
+          /^vec[234]$/.test(e.callee) ||
+          Object.hasOwn(SCALAR_CONSTRUCTORS, e.callee) ||
+          structs.has(e.callee);
+        if (!constructor && !Object.hasOwn(DIFFERENTIABLE_BUILTINS, e.callee)) return e;
+        for (const a of e.args) {
+          const found = nonConstant(a, scopes);
+          if (found) return found;
+        }
+        return null;
+      }
+    }
+  };
+
+  /**
+   * Types a const, whose value must be known before the kernel runs (so a const loop bound is
+   * one). Declared without a type from untyped literals (`const N = 8;`), it stays abstract and
+   * converts where it is used, as in WGSL: `i < N` with a u32 `i`.
+   */
+  const declareConst = (
+    name: string,
+    typeExpr: TypeExpr | null,
+    init: Expr,
+    ctx: FnContext,
+  ): Extract<SymbolRef, { kind: 'const' }> => {
+    const inferred = infer(init, ctx);
+    let type: Type;
+    if (typeExpr) {
+      type = resolveType(typeExpr);
+      coerce(init, inferred, type, `initial value of ${name}`);
+    } else type = settle(init, inferred);
+    const found = nonConstant(init, ctx.scopes);
+    if (found)
+      fail(
+        'invalid_kernel',
+        `const ${name} must be known before the kernel runs, but ${module.source.slice(found.span.offset, found.span.offset + found.span.length)} is not a constant`,
+        `declare ${name} with let to compute it while the kernel runs`,
+        found.span,
+      );
+    const symbol = { kind: 'const', name, type, value: constantOf(init) } as const;
+    if (!typeExpr && inferred.abstract) abstractConsts.set(symbol, inferred.abstract);
+    return symbol;
+  };
+
   const checkStmt = (s: Stmt, ctx: FnContext): void => {
     switch (s.kind) {
       case 'declare': {
@@ -1004,6 +1119,10 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
             'use another name',
             s.nameSpan,
           );
+        if (s.declaration === 'const' && s.init) {
+          scope.set(s.name, declareConst(s.name, s.type, s.init, ctx));
+          return;
+        }
         let type: Type;
         if (s.type) {
           type = resolveType(s.type);
@@ -1018,18 +1137,13 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
             s.span,
           );
         }
-        if (s.declaration === 'const') {
-          const value = s.init ? constantOf(s.init) : null;
-          scope.set(s.name, { kind: 'const', name: s.name, type, value });
-        } else {
-          scope.set(s.name, {
-            kind: 'local',
-            name: s.name,
-            type,
-            mutable: s.declaration === 'var',
-            span: s.nameSpan,
-          });
-        }
+        scope.set(s.name, {
+          kind: 'local',
+          name: s.name,
+          type,
+          mutable: s.declaration === 'var',
+          span: s.nameSpan,
+        });
         return;
       }
       case 'assign': {
@@ -1112,7 +1226,7 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
         else if (ctx.returnType.kind !== 'void')
           fail(
             'type_mismatch',
-            `${ctx.fn.name} must return a ${typeName(ctx.returnType)}`,
+            `${ctx.fn?.name ?? 'this function'} must return a ${typeName(ctx.returnType)}`,
             'return a value',
             s.span,
           );
@@ -1120,6 +1234,7 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
       }
       case 'break':
       case 'continue':
+        if (options.trusted) return;
         fail(
           'unsupported_construct',
           `${s.kind} makes a loop’s trip count data-dependent, which the adjoint cannot replay`,
@@ -1254,10 +1369,35 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
 
   // ---- functions -------------------------------------------------------------------------
 
-  const effectsOf = new Map<
-    string,
-    { reads: Set<string>; stores: Set<string>; accumulates: Set<string> }
-  >();
+  // Module-scope consts, typed now that expressions can be (their values were needed earlier,
+  // for array lengths).
+  const moduleScope: FnContext = {
+    fn: null,
+    returnType: VOID,
+    scopes: [],
+    calls: new Map(),
+    reads: new Set(),
+    stores: new Map(),
+    accumulates: new Map(),
+    loopDepth: 0,
+    loopVariables: new Set(),
+  };
+  for (const decl of module.declarations) {
+    if (decl.kind !== 'const' || !decl.init) continue;
+    const symbol = declareConst(decl.name, decl.type, decl.init, moduleScope);
+    constants.set(decl.name, { type: symbol.type, value: symbol.value });
+    globals.set(decl.name, symbol);
+  }
+
+  /** Bindings a function reads, and where it first assigns (`=`) or accumulates (`+=`) each. */
+  interface FnEffects {
+    readonly reads: Set<string>;
+    readonly stores: Map<string, Span>;
+    readonly accumulates: Map<string, Span>;
+  }
+  const effectsOf = new Map<string, FnEffects>();
+  /** Each function's callees, with the span of its first call to each. */
+  const callSites = new Map<string, Map<string, Span>>();
   for (const fn of fnDecls) {
     const sig = signatures.get(fn.name)!;
     const compute = attr(fn.attributes, 'compute');
@@ -1318,10 +1458,10 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
           ]),
         ),
       ],
-      calls: new Set(),
+      calls: new Map(),
       reads: new Set(),
-      stores: new Set(),
-      accumulates: new Set(),
+      stores: new Map(),
+      accumulates: new Map(),
       loopDepth: 0,
       loopVariables: new Set(),
     };
@@ -1332,65 +1472,93 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
       params: sig.params,
       returnType: sig.returnType,
       workgroupSize,
-      calls: ctx.calls,
+      calls: new Set(ctx.calls.keys()),
     });
+    callSites.set(fn.name, ctx.calls);
     effectsOf.set(fn.name, { reads: ctx.reads, stores: ctx.stores, accumulates: ctx.accumulates });
   }
 
-  // Recursion is illegal in WGSL; catch it here with a clear message.
-  const visiting = new Set<string>();
-  const closure = (
-    name: string,
-    span: Span,
-  ): { reads: Set<string>; stores: Set<string>; accumulates: Set<string> } => {
-    if (visiting.has(name))
-      return fail(
-        'invalid_kernel',
-        `${name} calls itself (recursion)`,
-        'WGSL has no recursion: unroll it into a for loop',
-        span,
-      );
-    visiting.add(name);
-    const own = effectsOf.get(name)!;
-    const all = {
-      reads: new Set(own.reads),
-      stores: new Set(own.stores),
-      accumulates: new Set(own.accumulates),
-    };
-    for (const callee of functions.get(name)!.calls) {
-      const sub = closure(callee, functions.get(callee)!.decl.nameSpan);
-      sub.reads.forEach((x) => all.reads.add(x));
-      sub.stores.forEach((x) => all.stores.add(x));
-      sub.accumulates.forEach((x) => all.accumulates.add(x));
+  // WGSL has no recursion, not even in a function no entry point calls. Refused at the call that
+  // closes the cycle, before effects are gathered along call chains.
+  const acyclic = new Set<string>();
+  const path: string[] = [];
+  const refuseRecursion = (name: string): void => {
+    if (acyclic.has(name)) return;
+    path.push(name);
+    for (const [callee, span] of callSites.get(name)!) {
+      const at = path.indexOf(callee);
+      if (at >= 0) {
+        const cycle = [...path.slice(at), callee];
+        fail(
+          'invalid_kernel',
+          cycle.length === 2
+            ? `${callee} calls itself (recursion)`
+            : `${callee} calls itself through ${cycle.slice(1, -1).join(', ')} (recursion: ${cycle.join(' → ')})`,
+          'WGSL has no recursion: rewrite it as a for loop with a constant or uniform bound',
+          span,
+        );
+      }
+      refuseRecursion(callee);
     }
-    visiting.delete(name);
+    path.pop();
+    acyclic.add(name);
+  };
+  for (const fn of fnDecls) refuseRecursion(fn.name);
+
+  /** Effects of a function with everything it calls; write sites are the first ones found. */
+  const closures = new Map<string, FnEffects>();
+  const closure = (name: string): FnEffects => {
+    const cached = closures.get(name);
+    if (cached) return cached;
+    const own = effectsOf.get(name)!;
+    const all: FnEffects = {
+      reads: new Set(own.reads),
+      stores: new Map(own.stores),
+      accumulates: new Map(own.accumulates),
+    };
+    for (const callee of callSites.get(name)!.keys()) {
+      const sub = closure(callee);
+      sub.reads.forEach((x) => all.reads.add(x));
+      sub.stores.forEach((span, x) => all.stores.set(x, all.stores.get(x) ?? span));
+      sub.accumulates.forEach((span, x) => all.accumulates.set(x, all.accumulates.get(x) ?? span));
+    }
+    closures.set(name, all);
     return all;
   };
 
   const entryPoints = [...functions.values()].filter((f) => f.workgroupSize !== null);
   const effects = new Map<string, Effects>();
   for (const entry of entryPoints) {
-    const e = closure(entry.name, entry.decl.nameSpan);
-    for (const name of [...e.stores, ...e.accumulates]) {
-      const b = bindings.find((x) => x.name === name)!;
+    const e = closure(entry.name);
+    for (const name of options.trusted
+      ? []
+      : new Set([...e.stores.keys(), ...e.accumulates.keys()])) {
+      // Pointed at the writes: they are what has to change (to xOut, or to one kind of write).
+      const writes = [e.stores.get(name), e.accumulates.get(name)]
+        .filter((span) => span !== undefined)
+        .sort((a, b) => a.offset - b.offset);
       if (e.reads.has(name)) {
         fail(
           'write_after_read',
           `${entry.name} both reads and writes buffer ${name}, so the adjoint would replay overwritten values`,
           `read from ${name} and write to a separate output buffer (double-buffer: ${name}In / ${name}Out)`,
-          b.span,
+          writes[0]!,
         );
       }
-      if (e.stores.has(name) && e.accumulates.has(name)) {
+      if (writes.length === 2) {
         fail(
           'write_after_read',
           `${entry.name} both assigns and accumulates into buffer ${name}`,
           'use one: = for one writer per element, += for sums',
-          b.span,
+          writes[1]!,
         );
       }
     }
-    effects.set(entry.name, e);
+    effects.set(entry.name, {
+      reads: e.reads,
+      stores: new Set(e.stores.keys()),
+      accumulates: new Set(e.accumulates.keys()),
+    });
   }
 
   return {

@@ -4,7 +4,7 @@ import { checkModule } from './checker.ts';
 import { compileCpu } from './cpuBackend.ts';
 import { bytesToSlots, slotsToBytes } from './cpuBuffers.ts';
 import { KernelRuntimeError } from './cpuRuntime.ts';
-import { runOnGpu } from './gpuRunner.ts';
+import { bindingsOf, runOnGpu } from './gpuRunner.ts';
 import { parseWgsl } from './parser.ts';
 
 const SPRINGS = `
@@ -81,7 +81,15 @@ describe('CPU backend', () => {
     withGpu(ctx, async (device) => {
       const { checked, kernel } = compile(SPRINGS);
       const inputs = springInputs(200);
-      const gpu = await runOnGpu(device, checked, SPRINGS, 'main', inputs, [4, 1, 1]);
+      const gpu = await runOnGpu(
+        device,
+        bindingsOf(checked, 'main'),
+        'kernel.wgsl',
+        SPRINGS,
+        'main',
+        inputs,
+        [4, 1, 1],
+      );
       const cpu = toSlots(checked, inputs);
       kernel.run('main', cpu, [4, 1, 1]);
       const g = new Float32Array(gpu.force!);
@@ -110,7 +118,15 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       const { checked, kernel } = compile(source);
       const a = Int32Array.from([7, -7, 0, 2147483647, -2147483648, 3]);
       const inputs = { a: a.buffer, out: new ArrayBuffer(a.length * 6 * 4) };
-      const gpu = await runOnGpu(device, checked, source, 'main', inputs, [a.length, 1, 1]);
+      const gpu = await runOnGpu(
+        device,
+        bindingsOf(checked, 'main'),
+        'kernel.wgsl',
+        source,
+        'main',
+        inputs,
+        [a.length, 1, 1],
+      );
       const cpu = toSlots(checked, inputs);
       kernel.run('main', cpu, [a.length, 1, 1]);
       expect(
@@ -136,7 +152,15 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
       // Body: p at 0 (12 bytes), m at 12, v at 16, size 32 (rounded to 16-byte alignment).
       const bodies = Float32Array.from({ length: 4 * 8 }, (_, i) => i * 0.5).buffer;
       const inputs = { bodies, out: new ArrayBuffer(4 * 32) };
-      const gpu = await runOnGpu(device, checked, source, 'main', inputs, [1, 1, 1]);
+      const gpu = await runOnGpu(
+        device,
+        bindingsOf(checked, 'main'),
+        'kernel.wgsl',
+        source,
+        'main',
+        inputs,
+        [1, 1, 1],
+      );
       const cpu = toSlots(checked, inputs);
       kernel.run('main', cpu, [1, 1, 1]);
       expect(

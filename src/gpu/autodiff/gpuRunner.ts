@@ -1,5 +1,31 @@
 import type { CheckedModule } from './checker.ts';
-import { layoutOf } from './types.ts';
+
+/** What the runner needs to know of a binding. */
+export interface RunnerBinding {
+  readonly name: string;
+  readonly group: number;
+  readonly binding: number;
+  readonly uniform: boolean;
+  /** Read back after the run. */
+  readonly writable: boolean;
+}
+
+/** The bindings of a checked module that `entry` uses. */
+export function bindingsOf(checked: CheckedModule, entry: string): RunnerBinding[] {
+  const used = checked.effects.get(entry);
+  return checked.bindings
+    .filter(
+      (b) =>
+        !used || used.reads.has(b.name) || used.stores.has(b.name) || used.accumulates.has(b.name),
+    )
+    .map((b) => ({
+      name: b.name,
+      group: b.group,
+      binding: b.binding,
+      uniform: b.addressSpace === 'uniform',
+      writable: b.access === 'read_write',
+    }));
+}
 
 /** Binding contents as WGSL bytes, by binding name. */
 export type GpuBuffers = Record<string, ArrayBuffer>;
@@ -11,20 +37,21 @@ export type GpuBuffers = Record<string, ArrayBuffer>;
  */
 export async function runOnGpu(
   device: GPUDevice,
-  checked: CheckedModule,
+  bindings: readonly RunnerBinding[],
+  label: string,
   source: string,
   entry: string,
   buffers: GpuBuffers,
   workgroups: readonly [number, number, number],
 ): Promise<GpuBuffers> {
   device.pushErrorScope('validation');
-  const module = device.createShaderModule({ label: checked.file, code: source });
+  const module = device.createShaderModule({ label, code: source });
   const info = await module.getCompilationInfo();
   const errors = info.messages.filter((m) => m.type === 'error');
   if (errors.length > 0) {
     await device.popErrorScope();
     throw new Error(
-      `${checked.file}: WGSL did not compile:\n${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('\n')}`,
+      `${label}: WGSL did not compile:\n${errors.map((m) => `${m.lineNum}:${m.linePos} ${m.message}`).join('\n')}`,
     );
   }
   const pipeline = device.createComputePipeline({
@@ -35,20 +62,12 @@ export async function runOnGpu(
   const created: GPUBuffer[] = [];
   const byGroup = new Map<number, GPUBindGroupEntry[]>();
   const outputs: { name: string; buffer: GPUBuffer; size: number }[] = [];
-  const used = checked.effects.get(entry);
-  for (const b of checked.bindings) {
-    if (
-      used &&
-      !used.reads.has(b.name) &&
-      !used.stores.has(b.name) &&
-      !used.accumulates.has(b.name)
-    )
-      continue;
+  for (const b of bindings) {
     const data = buffers[b.name];
     if (!data) throw new Error(`runOnGpu: no data for binding ${b.name}`);
-    const size = Math.max(data.byteLength, layoutOf(b.type).size, 16);
+    const size = Math.max(data.byteLength, 16);
     const usage =
-      (b.addressSpace === 'uniform' ? GPUBufferUsage.UNIFORM : GPUBufferUsage.STORAGE) |
+      (b.uniform ? GPUBufferUsage.UNIFORM : GPUBufferUsage.STORAGE) |
       GPUBufferUsage.COPY_DST |
       GPUBufferUsage.COPY_SRC;
     const buffer = device.createBuffer({ label: b.name, size: Math.ceil(size / 4) * 4, usage });
@@ -57,7 +76,7 @@ export async function runOnGpu(
     const entries = byGroup.get(b.group) ?? [];
     entries.push({ binding: b.binding, resource: { buffer } });
     byGroup.set(b.group, entries);
-    if (b.access === 'read_write') outputs.push({ name: b.name, buffer, size: data.byteLength });
+    if (b.writable) outputs.push({ name: b.name, buffer, size: data.byteLength });
   }
   const encoder = device.createCommandEncoder();
   const pass = encoder.beginComputePass();
@@ -83,7 +102,7 @@ export async function runOnGpu(
   const error = await device.popErrorScope();
   if (error) {
     created.forEach((b) => b.destroy());
-    throw new Error(`${checked.file}: ${entry} failed on the GPU: ${error.message}`);
+    throw new Error(`${label}: ${entry} failed on the GPU: ${error.message}`);
   }
   const result: GpuBuffers = {};
   for (const r of readbacks) {

@@ -1,9 +1,11 @@
+import { createRandom } from '../../twin/random.ts';
 import { generateAdjoint, type AdjointKernel } from './adjoint.ts';
 import { checkModule, type CheckedModule } from './checker.ts';
-import { compileCpu, type CpuBuffers } from './cpuBackend.ts';
+import { compileCpu, type CpuBuffers, type CpuKernel } from './cpuBackend.ts';
+import { bytesToSlots, slotsToBytes } from './cpuBuffers.ts';
+import { bindingsOf, runOnGpu, type RunnerBinding } from './gpuRunner.ts';
 import { parseWgsl } from './parser.ts';
-import { layoutOf, slotKinds, type Type } from './types.ts';
-import { createRandom } from '../../twin/random.ts';
+import { slotKinds, type Type } from './types.ts';
 
 export interface GradcheckOptions {
   readonly entry?: string;
@@ -13,134 +15,216 @@ export interface GradcheckOptions {
   readonly seed?: number;
   /** Values for integer slots (counts, indices), by binding name; floats are drawn at random. */
   readonly integers?: Readonly<Record<string, (slot: number) => number>>;
+  /** Range of random floats, by binding name (default [-1, 1]). */
+  readonly ranges?: Readonly<Record<string, readonly [number, number]>>;
   /** Central-difference step (float64). */
   readonly step?: number;
   readonly file?: string;
 }
 
-export interface InputGradientReport {
+export interface GradientComparison {
   readonly binding: string;
   readonly slots: number;
   readonly maxAbsError: number;
+  /** max |a − b| / max |reference|: robust to individual near-zero gradients. */
   readonly maxRelError: number;
-  /** Largest |gradient| by finite differences: shows the check was not trivially zero. */
+  /** Largest |gradient| of the reference: shows the check was not trivially zero. */
   readonly scale: number;
 }
 
 export interface GradcheckReport {
   readonly entry: string;
-  readonly inputs: readonly InputGradientReport[];
-  readonly adjoint: AdjointKernel;
+  /** CPU float64 adjoint against float64 central differences. */
+  readonly cpuVsFiniteDifference: readonly GradientComparison[];
+  /** GPU float32 adjoint against the CPU float64 adjoint (GPU runs only). */
+  readonly gpuVsCpu: readonly GradientComparison[];
+  readonly adjointSource: string;
 }
 
-/** Random inputs for every binding: floats in [-1, 1] (positive for uniforms), integers from options. */
-export function randomBuffers(checked: CheckedModule, options: GradcheckOptions): CpuBuffers {
-  const random = createRandom(options.seed ?? 1);
-  const buffers: CpuBuffers = {};
-  for (const b of checked.bindings) {
-    const type: Type =
-      b.type.kind === 'array' && b.type.length === null
-        ? { ...b.type, length: options.arrayLength }
-        : b.type;
-    const kinds = slotKinds(type);
-    const custom = options.integers?.[b.name];
-    buffers[b.name] = Float64Array.from(kinds, (kind, i) => {
-      if (kind === 'f32') return 2 * random.uniform() - 1;
-      if (kind === 'u32' || kind === 'i32' || kind === 'bool') return custom ? custom(i) : 0;
-      return 0;
-    });
-  }
-  return buffers;
+/** Everything a check needs, built once: kernels, inputs (f32-representable) and output weights. */
+export interface PreparedCheck {
+  readonly file: string;
+  readonly entry: string;
+  readonly checked: CheckedModule;
+  readonly forward: CpuKernel;
+  readonly plain: AdjointKernel;
+  readonly atomic: AdjointKernel;
+  readonly backward: CpuKernel;
+  readonly inputs: CpuBuffers;
+  readonly weights: CpuBuffers;
+  readonly options: GradcheckOptions;
 }
 
+const sized = (type: Type, n: number): Type =>
+  type.kind === 'array' && type.length === null ? { ...type, length: n } : type;
 const copy = (buffers: CpuBuffers): CpuBuffers =>
   Object.fromEntries(Object.entries(buffers).map(([k, v]) => [k, v.slice()]));
 
-/**
- * Checks a kernel's generated adjoint on the CPU in float64 against central finite differences
- * of its forward pass. The loss is a random weighting of every output slot; each marked input's
- * gradient from the adjoint is compared with (L(x + h) − L(x − h)) / 2h slot by slot.
- */
-export function gradcheckCpu(source: string, options: GradcheckOptions): GradcheckReport {
+export function prepareCheck(source: string, options: GradcheckOptions): PreparedCheck {
   const file = options.file ?? 'kernel.wgsl';
   const checked = checkModule(parseWgsl(source, file), { file });
   const entry = options.entry ?? checked.entryPoints[0]?.name;
   if (!entry) throw new Error(`${file}: no compute entry point to check`);
-  const forward = compileCpu(checked);
-  const adjoint = generateAdjoint(checked, entry, { mode: 'plain' });
-  const adjointChecked = checkModule(parseWgsl(adjoint.source, `${file} (adjoint)`), {
-    file: `${file} (adjoint)`,
-    trusted: true,
-  });
-  const backward = compileCpu(adjointChecked);
+  const plain = generateAdjoint(checked, entry, { mode: 'plain' });
+  const atomic = generateAdjoint(checked, entry, { mode: 'atomic' });
+  const adjointFile = `${file} (adjoint)`;
+  const backward = compileCpu(
+    checkModule(parseWgsl(plain.source, adjointFile), { file: adjointFile, trusted: true }),
+  );
 
-  const inputs = randomBuffers(checked, options);
-  const random = createRandom((options.seed ?? 1) + 17);
-  const outputs = adjoint.gradients.filter((g) => g.role === 'output');
-  const weights: CpuBuffers = {};
-  for (const g of outputs) {
-    const kinds = slotKinds(
-      g.type.kind === 'array' && g.type.length === null
-        ? { ...g.type, length: options.arrayLength }
-        : g.type,
-    );
-    weights[g.of] = Float64Array.from(kinds, (kind) =>
-      kind === 'f32' ? 2 * random.uniform() - 1 : 0,
+  const random = createRandom(options.seed ?? 1);
+  const inputs: CpuBuffers = {};
+  for (const b of checked.bindings) {
+    const [lo, hi] = options.ranges?.[b.name] ?? [-1, 1];
+    const custom = options.integers?.[b.name];
+    inputs[b.name] = Float64Array.from(slotKinds(sized(b.type, options.arrayLength)), (kind, i) =>
+      kind === 'f32'
+        ? Math.fround(lo + (hi - lo) * random.uniform())
+        : kind === null
+          ? 0
+          : custom
+            ? custom(i)
+            : 0,
     );
   }
+  const weights: CpuBuffers = {};
+  for (const g of plain.gradients.filter((x) => x.role === 'output')) {
+    weights[g.of] = Float64Array.from(slotKinds(sized(g.type, options.arrayLength)), (kind) =>
+      kind === 'f32' ? Math.fround(2 * random.uniform() - 1) : 0,
+    );
+  }
+  return {
+    file,
+    entry,
+    checked,
+    forward: compileCpu(checked),
+    plain,
+    atomic,
+    backward,
+    inputs,
+    weights,
+    options,
+  };
+}
+
+/** Gradients of Σ weights·outputs with respect to each marked input, from the CPU adjoint. */
+export function cpuAdjoint(p: PreparedCheck): CpuBuffers {
+  const buffers = copy(p.inputs);
+  for (const g of p.plain.gradients) {
+    buffers[g.name] =
+      g.role === 'output' ? p.weights[g.of]!.slice() : new Float64Array(p.inputs[g.of]!.length);
+  }
+  p.backward.run(p.plain.entry, buffers, p.options.workgroups);
+  return Object.fromEntries(
+    p.plain.gradients.filter((g) => g.role === 'input').map((g) => [g.of, buffers[g.name]!]),
+  );
+}
+
+/** The same gradients by float64 central differences of the CPU forward pass. */
+export function finiteDifferences(p: PreparedCheck): CpuBuffers {
+  const h = p.options.step ?? 1e-6;
   const loss = (buffers: CpuBuffers): number => {
     const run = copy(buffers);
-    forward.run(entry, run, options.workgroups);
+    p.forward.run(p.entry, run, p.options.workgroups);
     let sum = 0;
-    for (const g of outputs) {
-      const w = weights[g.of]!;
-      const out = run[g.of]!;
+    for (const [name, w] of Object.entries(p.weights)) {
+      const out = run[name]!;
       for (let i = 0; i < w.length; i++) sum += w[i]! * out[i]!;
     }
     return sum;
   };
-
-  // Adjoint: seeds are the weights; gradients of inputs start at zero.
-  const adjointBuffers: CpuBuffers = copy(inputs);
-  for (const g of adjoint.gradients) {
-    adjointBuffers[g.name] =
-      g.role === 'output' ? weights[g.of]!.slice() : new Float64Array(inputs[g.of]!.length);
-  }
-  backward.run(adjoint.entry, adjointBuffers, options.workgroups);
-
-  const h = options.step ?? 1e-6;
-  const reports: InputGradientReport[] = [];
-  for (const g of adjoint.gradients.filter((x) => x.role === 'input')) {
-    const input = inputs[g.of]!;
-    const kinds = slotKinds(
-      g.type.kind === 'array' && g.type.length === null
-        ? { ...g.type, length: options.arrayLength }
-        : g.type,
-    );
-    const analytic = adjointBuffers[g.name]!;
-    let maxAbs = 0;
-    let maxRel = 0;
-    let scale = 0;
+  const result: CpuBuffers = {};
+  for (const g of p.plain.gradients.filter((x) => x.role === 'input')) {
+    const input = p.inputs[g.of]!;
+    const kinds = slotKinds(sized(g.type, p.options.arrayLength));
+    const grad = new Float64Array(input.length);
     for (let i = 0; i < input.length; i++) {
       if (kinds[i] !== 'f32') continue;
-      const plus = copy(inputs);
+      const plus = copy(p.inputs);
       plus[g.of]![i] = input[i]! + h;
-      const minus = copy(inputs);
+      const minus = copy(p.inputs);
       minus[g.of]![i] = input[i]! - h;
-      const numeric = (loss(plus) - loss(minus)) / (2 * h);
-      const abs = Math.abs(numeric - analytic[i]!);
-      scale = Math.max(scale, Math.abs(numeric));
-      maxAbs = Math.max(maxAbs, abs);
-      maxRel = Math.max(maxRel, abs / Math.max(Math.abs(numeric), 1e-6));
+      grad[i] = (loss(plus) - loss(minus)) / (2 * h);
     }
-    reports.push({
-      binding: g.of,
-      slots: input.length,
-      maxAbsError: maxAbs,
-      maxRelError: maxRel,
-      scale,
-    });
+    result[g.of] = grad;
   }
-  void layoutOf;
-  return { entry, inputs: reports, adjoint };
+  return result;
+}
+
+/** The same gradients from the atomic adjoint kernel on a GPU device, in float32. */
+export async function gpuAdjoint(device: GPUDevice, p: PreparedCheck): Promise<CpuBuffers> {
+  const primal = bindingsOf(p.checked, p.entry).filter((b) =>
+    p.atomic.primalBindings.includes(b.name),
+  );
+  const bindings: RunnerBinding[] = [
+    ...primal.map((b) => ({ ...b, writable: false })),
+    ...p.atomic.gradients.map((g) => ({
+      name: g.name,
+      group: g.group,
+      binding: g.binding,
+      uniform: false,
+      writable: g.role === 'input',
+    })),
+  ];
+  const bytes: Record<string, ArrayBuffer> = {};
+  for (const b of p.checked.bindings)
+    bytes[b.name] = slotsToBytes(sized(b.type, p.options.arrayLength), p.inputs[b.name]!);
+  for (const g of p.atomic.gradients) {
+    bytes[g.name] =
+      g.role === 'output'
+        ? new Float32Array(p.weights[g.of]!).buffer
+        : new ArrayBuffer(p.inputs[g.of]!.length * 4);
+  }
+  const out = await runOnGpu(
+    device,
+    bindings,
+    `${p.file} (adjoint)`,
+    p.atomic.source,
+    p.atomic.entry,
+    bytes,
+    p.options.workgroups,
+  );
+  const result: CpuBuffers = {};
+  for (const g of p.atomic.gradients.filter((x) => x.role === 'input')) {
+    result[g.of] = bytesToSlots(
+      { kind: 'array', element: { kind: 'scalar', scalar: 'f32' }, length: null },
+      out[g.name]!,
+    );
+  }
+  return result;
+}
+
+export function compare(actual: CpuBuffers, reference: CpuBuffers): GradientComparison[] {
+  return Object.entries(reference).map(([binding, ref]) => {
+    const a = actual[binding]!;
+    let maxAbs = 0;
+    let scale = 0;
+    for (let i = 0; i < ref.length; i++) {
+      maxAbs = Math.max(maxAbs, Math.abs(a[i]! - ref[i]!));
+      scale = Math.max(scale, Math.abs(ref[i]!));
+    }
+    return {
+      binding,
+      slots: ref.length,
+      maxAbsError: maxAbs,
+      maxRelError: scale > 0 ? maxAbs / scale : maxAbs,
+      scale,
+    };
+  });
+}
+
+/** CPU adjoint against finite differences, and (with a device) the GPU adjoint against the CPU. */
+export async function gradcheck(
+  source: string,
+  options: GradcheckOptions,
+  device?: GPUDevice,
+): Promise<GradcheckReport> {
+  const p = prepareCheck(source, options);
+  const cpu = cpuAdjoint(p);
+  return {
+    entry: p.entry,
+    cpuVsFiniteDifference: compare(cpu, finiteDifferences(p)),
+    gpuVsCpu: device ? compare(await gpuAdjoint(device, p), cpu) : [],
+    adjointSource: p.atomic.source,
+  };
 }
