@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { withGpu } from '../testing/requireGpu.ts';
+import { SUITE } from './kernels/suite.ts';
 import {
   compare,
   cpuAdjoint,
