@@ -2,14 +2,7 @@ import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { withGpu } from '../testing/requireGpu.ts';
 import { SUITE } from './kernels/suite.ts';
-import {
-  compare,
-  cpuAdjoint,
-  finiteDifferences,
-  gpuAdjoint,
-  prepareCheck,
-  type GradcheckOptions,
-} from './gradcheck.ts';
+import { compare, cpuAdjoint, finiteDifferences, gpuAdjoint, prepareCheck } from './gradcheck.ts';
 
 const kernel = (name: string) =>
   readFileSync(new URL(`./kernels/${name}.wgsl`, import.meta.url), 'utf8');
