@@ -6,6 +6,11 @@ import {
   type FunctionInfo,
   type SymbolRef,
 } from './checker.ts';
+import {
+  accumulationElement,
+  accumulationFunction,
+  type AccumulationMode,
+} from './accumulation.ts';
 import { DERIVATIVE_RULES, lengthRule, mixRule, smoothstepRule } from './derivatives.ts';
 import { KernelError } from './errors.ts';
 import {
@@ -19,12 +24,7 @@ import {
   type Type,
 } from './types.ts';
 
-/**
- * How gradients are summed into shared buffers. `atomic`: float add emulated by compare-exchange
- * on `atomic<u32>` (GPU, any thread order). `plain`: `+=` on `array<f32>` (the CPU backend, where
- * threads run one after another).
- */
-export type AccumulationMode = 'atomic' | 'plain';
+export type { AccumulationMode } from './accumulation.ts';
 
 export interface GradientBuffer {
   /** The primal binding this buffer holds gradients of. */
@@ -171,12 +171,7 @@ export function generateAdjoint(
     const visit = (t: Type, base: string, value: string) => {
       switch (t.kind) {
         case 'scalar':
-          if (t.scalar === 'f32')
-            out.push(
-              options.mode === 'atomic'
-                ? `tb_add_${buf.of}(${base}, ${value});`
-                : `${buf.name}[${base}] += ${value};`,
-            );
+          if (t.scalar === 'f32') out.push(`tb_add_${buf.name}(${base}, ${value});`);
           return;
         case 'vector':
           if (t.scalar === 'f32')
@@ -207,10 +202,7 @@ export function generateAdjoint(
 
   /** WGSL expression reading a `type` value from a gradient buffer at slot `at`. */
   const readBuffer = (buf: GradientBuffer, at: string, type: Type): string => {
-    const rd = (s: string) =>
-      options.mode === 'atomic'
-        ? `bitcast<f32>(atomicLoad(&${buf.name}[${s}]))`
-        : `${buf.name}[${s}]`;
+    const rd = (s: string) => `${buf.name}[${s}]`;
     const visit = (t: Type, base: string): string => {
       switch (t.kind) {
         case 'scalar':
@@ -232,11 +224,7 @@ export function generateAdjoint(
 
   const zeroBuffer = (buf: GradientBuffer, at: string, type: Type): string[] => {
     const n = slot(type.kind === 'array' && type.length === null ? 0 : componentSlots(type));
-    return Array.from({ length: n }, (_, i) =>
-      options.mode === 'atomic'
-        ? `atomicStore(&${buf.name}[${at} + ${i}u], 0u);`
-        : `${buf.name}[${at} + ${i}u] = 0.0;`,
-    );
+    return Array.from({ length: n }, (_, i) => `${buf.name}[${at} + ${i}u] = 0.0;`);
   };
 
   const componentSlots = (t: Type): number =>
@@ -997,24 +985,13 @@ export function generateAdjoint(
     );
   }
   for (const g of gradients) {
-    const element = options.mode === 'atomic' ? 'atomic<u32>' : 'f32';
+    // Seeds are read (and, for stores, zeroed) by the one thread that wrote the element: plain
+    // f32. Input gradients are summed over threads in the chosen accumulation mode.
+    const element = g.role === 'output' ? 'f32' : accumulationElement(options.mode);
     header.push(
       `@group(${g.group}) @binding(${g.binding}) var<storage, read_write> ${g.name}: array<${element}>; // ${g.role === 'input' ? 'gradient of' : 'seed from'} ${g.of}`,
     );
-    if (options.mode === 'atomic') {
-      header.push(
-        [
-          `fn tb_add_${g.of}(i: u32, v: f32) {`,
-          `  var old = atomicLoad(&${g.name}[i]);`,
-          '  loop {',
-          `    let r = atomicCompareExchangeWeak(&${g.name}[i], old, bitcast<u32>(bitcast<f32>(old) + v));`,
-          '    if (r.exchanged) { break; }',
-          '    old = r.old_value;',
-          '  }',
-          '}',
-        ].join('\n'),
-      );
-    }
+    if (g.role === 'input') header.push(accumulationFunction(g.name, options.mode));
   }
   // Functions the entry calls, in forward form, for replays.
   for (const fn of checked.functions.values()) {

@@ -1,8 +1,9 @@
 import { createRandom } from '../../twin/random.ts';
+import { decodeAccumulation, wordsPerSlot, type AccumulationMode } from './accumulation.ts';
 import { generateAdjoint, type AdjointKernel } from './adjoint.ts';
 import { checkModule, type CheckedModule } from './checker.ts';
 import { compileCpu, type CpuBuffers, type CpuKernel } from './cpuBackend.ts';
-import { bytesToSlots, slotsToBytes } from './cpuBuffers.ts';
+import { slotsToBytes } from './cpuBuffers.ts';
 import { bindingsOf, runOnGpu, type RunnerBinding } from './gpuRunner.ts';
 import { parseWgsl } from './parser.ts';
 import { slotKinds, type Type } from './types.ts';
@@ -151,14 +152,19 @@ export function finiteDifferences(p: PreparedCheck): CpuBuffers {
   return result;
 }
 
-/** The same gradients from the atomic adjoint kernel on a GPU device, in float32. */
-export async function gpuAdjoint(device: GPUDevice, p: PreparedCheck): Promise<CpuBuffers> {
+/** The same gradients from the adjoint kernel on a GPU device, in float32 arithmetic. */
+export async function gpuAdjoint(
+  device: GPUDevice,
+  p: PreparedCheck,
+  mode: Exclude<AccumulationMode, 'plain'> = 'atomic',
+): Promise<CpuBuffers> {
+  const kernel = mode === 'atomic' ? p.atomic : generateAdjoint(p.checked, p.entry, { mode });
   const primal = bindingsOf(p.checked, p.entry).filter((b) =>
-    p.atomic.primalBindings.includes(b.name),
+    kernel.primalBindings.includes(b.name),
   );
   const bindings: RunnerBinding[] = [
     ...primal.map((b) => ({ ...b, writable: false })),
-    ...p.atomic.gradients.map((g) => ({
+    ...kernel.gradients.map((g) => ({
       name: g.name,
       group: g.group,
       binding: g.binding,
@@ -169,28 +175,24 @@ export async function gpuAdjoint(device: GPUDevice, p: PreparedCheck): Promise<C
   const bytes: Record<string, ArrayBuffer> = {};
   for (const b of p.checked.bindings)
     bytes[b.name] = slotsToBytes(sized(b.type, p.options.arrayLength), p.inputs[b.name]!);
-  for (const g of p.atomic.gradients) {
+  for (const g of kernel.gradients) {
     bytes[g.name] =
       g.role === 'output'
         ? new Float32Array(p.weights[g.of]!).buffer
-        : new ArrayBuffer(p.inputs[g.of]!.length * 4);
+        : new ArrayBuffer(p.inputs[g.of]!.length * 4 * wordsPerSlot(mode));
   }
   const out = await runOnGpu(
     device,
     bindings,
     `${p.file} (adjoint)`,
-    p.atomic.source,
-    p.atomic.entry,
+    kernel.source,
+    kernel.entry,
     bytes,
     p.options.workgroups,
   );
   const result: CpuBuffers = {};
-  for (const g of p.atomic.gradients.filter((x) => x.role === 'input')) {
-    result[g.of] = bytesToSlots(
-      { kind: 'array', element: { kind: 'scalar', scalar: 'f32' }, length: null },
-      out[g.name]!,
-    );
-  }
+  for (const g of kernel.gradients.filter((x) => x.role === 'input'))
+    result[g.of] = decodeAccumulation(out[g.name]!, mode);
   return result;
 }
 

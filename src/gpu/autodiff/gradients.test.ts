@@ -27,3 +27,34 @@ describe('adjoint kernels', () => {
       }));
   }
 });
+
+describe('deterministic accumulation', () => {
+  // 256 springs all landing on 8 nodes: heavy contention on every gradient element.
+  const options = {
+    workgroups: [32, 1, 1] as const,
+    arrayLength: 256,
+    integers: {
+      springs: (slot: number) =>
+        slot % 4 === 0 ? (slot / 4) % 8 : ((((slot - 1) / 4) % 8) + 3) % 8,
+    },
+    ranges: { springs: [0.5, 1.5] as const },
+  };
+
+  it('gives bitwise-identical gradients run after run, and atomic mode agrees with it to 1e-5', (ctx) =>
+    withGpu(ctx, async (device) => {
+      const p = prepareCheck(kernel('scatterSprings'), { ...options, file: 'scatterSprings.wgsl' });
+      const first = await gpuAdjoint(device, p, 'deterministic');
+      const second = await gpuAdjoint(device, p, 'deterministic');
+      for (const name of Object.keys(first)) {
+        expect(Array.from(second[name]!), `${name} differs between runs`).toEqual(
+          Array.from(first[name]!),
+        );
+      }
+      for (const r of compare(await gpuAdjoint(device, p, 'atomic'), first)) {
+        expect(r.scale).toBeGreaterThan(1);
+        expect(r.maxRelError, JSON.stringify(r)).toBeLessThan(1e-5);
+      }
+      for (const r of compare(first, cpuAdjoint(p)))
+        expect(r.maxRelError, JSON.stringify(r)).toBeLessThan(1e-5);
+    }));
+});
