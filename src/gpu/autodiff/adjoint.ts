@@ -1,7 +1,7 @@
+import { bufferAddress } from './bufferAddress.ts';
 import type { Block, Expr, Span, Stmt } from './ast.ts';
 import {
   swizzleIndices,
-  type Binding,
   type CheckedModule,
   type FunctionInfo,
   type SymbolRef,
@@ -112,58 +112,7 @@ export function generateAdjoint(
 
   // ---- buffer addresses (slot offsets) ---------------------------------------------------
 
-  interface Address {
-    readonly binding: Binding;
-    /** WGSL u32 expression for the first slot. */
-    readonly slot: string;
-    readonly type: Type;
-  }
-
-  const addressOf = (e: Expr): Address | null => {
-    switch (e.kind) {
-      case 'ident': {
-        const s = checked.symbolOf(e);
-        return s.kind === 'binding'
-          ? { binding: s.binding, slot: '0u', type: s.binding.type }
-          : null;
-      }
-      case 'paren':
-        return addressOf(e.inner);
-      case 'index': {
-        const base = addressOf(e.base);
-        if (!base) return null;
-        if (base.type.kind === 'array') {
-          return {
-            binding: base.binding,
-            slot: `${base.slot} + u32(${text(e.index)}) * ${slot(arrayStride(base.type.element))}u`,
-            type: base.type.element,
-          };
-        }
-        if (base.type.kind === 'vector')
-          return {
-            binding: base.binding,
-            slot: `${base.slot} + u32(${text(e.index)})`,
-            type: { kind: 'scalar', scalar: base.type.scalar },
-          };
-        return null;
-      }
-      case 'member': {
-        const base = addressOf(e.base);
-        if (!base) return null;
-        if (base.type.kind === 'struct') {
-          const i = base.type.members.findIndex((m) => m.name === e.member);
-          return {
-            binding: base.binding,
-            slot: `${base.slot} + ${slot(fieldOffsets(base.type)[i]!)}u`,
-            type: base.type.members[i]!.type,
-          };
-        }
-        return null;
-      }
-      default:
-        return null;
-    }
-  };
+  const addressOf = (e: Expr) => bufferAddress(checked, e, text);
 
   /** Statements adding `g` (a value of `type`) into gradient buffer `buf` at slot `at`. */
   const addToBuffer = (buf: GradientBuffer, at: string, g: string, type: Type): string[] => {

@@ -108,6 +108,10 @@ export function swizzleIndices(member: string): number[] {
   return [...member].map((c) => SWIZZLE_INDEX[c]!);
 }
 
+/** `table[key]` for the table's own keys: a helper named `valueOf` is not a builtin. */
+const own = <T>(table: Readonly<Record<string, T>>, key: string): T | undefined =>
+  Object.hasOwn(table, key) ? table[key] : undefined;
+
 type Scope = Map<string, SymbolRef>;
 
 interface Inferred {
@@ -141,9 +145,9 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
   // ---- types written in the source -------------------------------------------------------
 
   const resolveType = (t: TypeExpr): Type => {
-    const vectorAlias = VECTOR_ALIASES[t.name];
+    const vectorAlias = own(VECTOR_ALIASES, t.name);
     if (vectorAlias) return vector(vectorAlias.size, vectorAlias.scalar);
-    const scalar = SCALAR_CONSTRUCTORS[t.name];
+    const scalar = own(SCALAR_CONSTRUCTORS, t.name);
     if (scalar) return { kind: 'scalar', scalar };
     const match = /^vec([234])$/.exec(t.name);
     if (match) {
@@ -447,6 +451,13 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
   const concretize = (e: Expr, scalar: ScalarKind): void => {
     const old = types.get(e);
     if (!old) return;
+    if (scalar === 'u32' && e.kind === 'unary' && e.op === '-')
+      fail(
+        'type_mismatch',
+        'a negative literal cannot become u32',
+        'write a value of 0 or more, or make the other side an i32',
+        e.span,
+      );
     const count = componentCount(old);
     types.set(e, count <= 1 ? { kind: 'scalar', scalar } : vector(count as 2 | 3 | 4, scalar));
     if (e.kind === 'binary' && !['==', '!=', '<', '<=', '>', '>=', '&&', '||'].includes(e.op)) {
@@ -768,7 +779,7 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
 
   const inferCall = (e: Extract<Expr, { kind: 'call' }>, ctx: FnContext): Type => {
     // Type constructors and conversions.
-    const vectorAlias = VECTOR_ALIASES[e.callee];
+    const vectorAlias = own(VECTOR_ALIASES, e.callee);
     const vecMatch = /^vec([234])$/.exec(e.callee);
     if (vectorAlias || vecMatch) {
       let size: 2 | 3 | 4;
@@ -825,7 +836,7 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
       }
       return record(e, vector(size, target));
     }
-    const scalarCtor = SCALAR_CONSTRUCTORS[e.callee];
+    const scalarCtor = own(SCALAR_CONSTRUCTORS, e.callee);
     if (scalarCtor) {
       const args = inferArgs(e.args, ctx);
       // f32() is WGSL's zero value.
@@ -877,7 +888,7 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
         e.span,
       );
     }
-    const builtin = DIFFERENTIABLE_BUILTINS[e.callee];
+    const builtin = own(DIFFERENTIABLE_BUILTINS, e.callee);
     if (builtin) {
       const args = inferArgs(e.args, ctx);
       if (args.length !== builtin.arity)
