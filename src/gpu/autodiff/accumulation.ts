@@ -67,3 +67,17 @@ export function decodeAccumulation(bytes: ArrayBuffer, mode: AccumulationMode): 
   }
   return Float64Array.from(new Float32Array(bytes));
 }
+
+/** Writes float values into an accumulation buffer's format (its starting contents). */
+export function encodeAccumulation(values: ArrayLike<number>, mode: AccumulationMode): ArrayBuffer {
+  if (mode !== 'deterministic') return Float32Array.from(values).buffer;
+  const words = new Uint32Array(values.length * 2);
+  const his = new Int32Array(words.buffer);
+  for (let i = 0; i < values.length; i++) {
+    const x = Math.round(values[i]! * FIXED_POINT_SCALE);
+    const hi = Math.floor(x / FIXED_POINT_SCALE);
+    words[2 * i] = x - hi * FIXED_POINT_SCALE;
+    his[2 * i + 1] = hi;
+  }
+  return words.buffer;
+}
