@@ -105,7 +105,7 @@ describe('forward kernels with scatter (+= from many threads)', () => {
         );
       }
       expect(Array.from(runs[1]!)).toEqual(Array.from(runs[0]!));
-      const force = decodeAccumulation(runs[0]!.buffer as ArrayBuffer, 'deterministic');
+      const force = decodeAccumulation(runs[0]!.buffer, 'deterministic');
       const scale = Math.max(...reference.map(Math.abs));
       expect(Math.max(...force.map((x, i) => Math.abs(x - reference[i]!))) / scale).toBeLessThan(
         1e-5,

@@ -3,7 +3,7 @@ import {
   accumulationFunction,
   type AccumulationMode,
 } from './accumulation.ts';
-import type { Expr, Stmt } from './ast.ts';
+import type { Stmt } from './ast.ts';
 import { bufferAddress } from './bufferAddress.ts';
 import type { CheckedModule } from './checker.ts';
 import { KernelError } from './errors.ts';
@@ -88,7 +88,7 @@ export function forwardKernel(
     switch (s.kind) {
       case 'assign': {
         if (s.op !== '+=' && s.op !== '-=') return;
-        const address = bufferAddress(checked, s.target, text as (e: Expr) => string);
+        const address = bufferAddress(checked, s.target, text);
         if (!address) return;
         const n = counter++;
         const out: string[] = [
