@@ -1,4 +1,5 @@
 // Branches on data, select, min/max/clamp and a var overwritten in both arms.
+// @gradcheck workgroups=1 length=8
 @group(0) @binding(0) var<storage, read> x: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> y: array<f32>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

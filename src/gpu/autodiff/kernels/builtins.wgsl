@@ -1,4 +1,7 @@
 // Every differentiable builtin, on inputs kept inside their domains (positive a, b in [0.5, 1.5]).
+// @gradcheck workgroups=1 length=4
+// @gradcheck range a=0.5..1.5
+// @gradcheck range b=0.5..1.5
 @group(0) @binding(0) var<storage, read> a: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read> b: array<vec4f>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

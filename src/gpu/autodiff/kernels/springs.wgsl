@@ -1,5 +1,7 @@
 // Springs between each node and its next three neighbours: a helper function, a loop with a
 // carried sum, an early-return guard and vector math.
+// @gradcheck workgroups=1 length=8
+// @gradcheck int params=6
 struct Params { dt: f32, count: u32, }
 @group(0) @binding(0) var<uniform> params: Params;
 // @diff
