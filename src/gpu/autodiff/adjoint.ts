@@ -370,12 +370,19 @@ export function generateAdjoint(
       });
       return;
     }
-    if (checked.structs.has(e.callee)) {
-      const struct = checked.structs.get(e.callee)!;
+    const constructed = checked.typeOf(e);
+    if (
+      checked.structs.has(e.callee) ||
+      (checked.aliases.has(e.callee) && constructed.kind === 'struct')
+    ) {
+      const struct = constructed as Extract<Type, { kind: 'struct' }>;
       struct.members.forEach((m, i) => propagate(args[i]!, `${g}.${m.name}`, out));
       return;
     }
-    if (/^vec[234]/.test(e.callee)) {
+    if (
+      /^vec[234]/.test(e.callee) ||
+      (checked.aliases.has(e.callee) && constructed.kind === 'vector')
+    ) {
       if (args.length === 1 && componentCount(args[0]!.type) === 1) {
         propagate(args[0]!, `dot(${g}, ${zero(n.type)} + 1.0)`, out);
         return;
@@ -389,7 +396,7 @@ export function generateAdjoint(
       }
       return;
     }
-    if (e.callee === 'f32') {
+    if (e.callee === 'f32' || (checked.aliases.has(e.callee) && constructed.kind === 'scalar')) {
       if (isFloat(args[0]!.type)) propagate(args[0]!, g, out);
       return;
     }
@@ -397,11 +404,7 @@ export function generateAdjoint(
       e.callee === 'length'
         ? lengthRule(args[0]!.type.kind === 'vector')
         : e.callee === 'mix'
-          ? mixRule((t) =>
-              componentCount(args[2]!.type) === 1 && componentCount(n.type) > 1
-                ? `dot(${t}, ${zero(n.type)} + 1.0)`
-                : t,
-            )
+          ? mixRule()
           : e.callee === 'smoothstep'
             ? smoothstepRule
             : DERIVATIVE_RULES[e.callee];
@@ -415,23 +418,21 @@ export function generateAdjoint(
     contributions.forEach((c, i) => {
       const a = args[i]!;
       if (c === null || !containsFloat(a.type)) return;
+      // A scalar argument broadcast over a vector result gets the sum of the components' adjoints.
       const reduced =
         componentCount(a.type) === 1 && componentCount(n.type) > 1
           ? `dot(${c}, ${zero(n.type)} + 1.0)`
-          : componentCount(n.type) === 1 &&
-              componentCount(a.type) > 1 &&
-              e.callee !== 'dot' &&
-              e.callee !== 'length' &&
-              e.callee !== 'distance'
-            ? c
-            : c;
+          : c;
       propagate(a, reduced, out);
     });
   };
 
   // ---- statements ------------------------------------------------------------------------
 
-  /** Moves code after a returning `if` into its other branch, so returns only end blocks. */
+  /**
+   * Moves the code after an `if` that may return into both of its branches, so a `return` only
+   * ever ends a block and nothing in the reverse sweep runs for code the forward pass skipped.
+   */
   const normalize = (statements: readonly Stmt[]): Stmt[] => {
     const result: Stmt[] = [];
     for (let i = 0; i < statements.length; i++) {
@@ -440,54 +441,45 @@ export function generateAdjoint(
         result.push(s);
         return result;
       }
-      if (s.kind === 'if') {
-        const then = normalize(s.then.statements);
-        const elseStatements = s.otherwise
-          ? normalize(s.otherwise.kind === 'block' ? s.otherwise.statements : [s.otherwise])
+      if (s.kind === 'if' && mayReturn(s)) {
+        const rest = statements.slice(i + 1);
+        const elseRaw = s.otherwise
+          ? s.otherwise.kind === 'block'
+            ? s.otherwise.statements
+            : [s.otherwise]
           : [];
-        const thenReturns = returns(then);
-        const elseReturns = s.otherwise !== null && returns(elseStatements);
-        if (thenReturns || elseReturns) {
-          const rest = normalize(statements.slice(i + 1));
-          const block = (stmts: Stmt[], span: Span): Block => ({
-            kind: 'block',
-            statements: stmts,
-            span,
-          });
-          result.push({
-            ...s,
-            then: block(thenReturns ? then : [...then, ...rest], s.then.span),
-            otherwise: block(
-              elseReturns ? elseStatements : [...elseStatements, ...rest],
-              s.otherwise?.span ?? s.span,
-            ),
-          });
-          return result;
-        }
         result.push({
           ...s,
-          then: { ...s.then, statements: then },
-          otherwise: s.otherwise
-            ? { kind: 'block', statements: elseStatements, span: s.otherwise.span }
-            : null,
+          then: {
+            kind: 'block',
+            statements: normalize([...s.then.statements, ...rest]),
+            span: s.then.span,
+          },
+          otherwise: {
+            kind: 'block',
+            statements: normalize([...elseRaw, ...rest]),
+            span: s.otherwise?.span ?? s.span,
+          },
         });
-        continue;
+        return result;
       }
       result.push(s);
     }
     return result;
   };
-  const returns = (statements: readonly Stmt[]): boolean => {
-    const last = statements[statements.length - 1];
-    if (!last) return false;
-    if (last.kind === 'return') return true;
-    if (last.kind === 'if')
-      return (
-        returns(last.then.statements) &&
-        last.otherwise !== null &&
-        returns(last.otherwise.kind === 'block' ? last.otherwise.statements : [last.otherwise])
-      );
-    return false;
+  const mayReturn = (s: Stmt): boolean => {
+    switch (s.kind) {
+      case 'return':
+        return true;
+      case 'if':
+        return (
+          s.then.statements.some(mayReturn) || (s.otherwise !== null && mayReturn(s.otherwise))
+        );
+      case 'block':
+        return s.statements.some(mayReturn);
+      default:
+        return false; // returns inside loops are refused by the checker
+    }
   };
 
   /** Root local variable an assignment target writes (`v` in `v.x = …`), or null for buffers. */

@@ -80,6 +80,8 @@ export interface CheckedModule {
   readonly module: Module;
   readonly file: string;
   readonly structs: ReadonlyMap<string, Extract<Type, { kind: 'struct' }>>;
+  /** `alias` names and the types they stand for (usable as constructors too). */
+  readonly aliases: ReadonlyMap<string, Type>;
   readonly bindings: readonly Binding[];
   readonly constants: ReadonlyMap<string, { readonly type: Type; readonly value: number | null }>;
   readonly functions: ReadonlyMap<string, FunctionInfo>;
@@ -778,6 +780,54 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
     args.map((a) => infer(a, ctx));
 
   const inferCall = (e: Extract<Expr, { kind: 'call' }>, ctx: FnContext): Type => {
+    // An alias used as a constructor builds the type it stands for.
+    const aliased = aliases.get(e.callee);
+    if (aliased && aliased.kind !== 'array') {
+      const args = inferArgs(e.args, ctx);
+      if (aliased.kind === 'struct') {
+        if (args.length !== aliased.members.length && args.length !== 0) {
+          fail(
+            'type_mismatch',
+            `${e.callee}(…) needs ${aliased.members.length} values`,
+            `pass one value per field: ${aliased.members.map((m) => m.name).join(', ')}`,
+            e.span,
+          );
+        }
+        args.forEach((a, i) =>
+          coerce(e.args[i]!, a, aliased.members[i]!.type, `field ${aliased.members[i]!.name}`),
+        );
+        return record(e, aliased);
+      }
+      const scalar = scalarOf(aliased);
+      let count = 0;
+      args.forEach((a, i) => {
+        if (a.abstract && scalar) concretize(e.args[i]!, scalar);
+        const t = types.get(e.args[i]!)!;
+        if (aliased.kind === 'vector' && scalarOf(t) !== scalar) {
+          fail(
+            'type_mismatch',
+            `${e.callee} (${typeName(aliased)}) cannot take a ${typeName(t)} component`,
+            `convert it with ${scalar ?? 'f32'}(…)`,
+            e.args[i]!.span,
+          );
+        }
+        count += componentCount(t);
+      });
+      const size = componentCount(aliased);
+      if (
+        aliased.kind === 'vector'
+          ? !(count === size || count === 1 || count === 0)
+          : args.length > 1
+      ) {
+        fail(
+          'type_mismatch',
+          `${e.callee} (${typeName(aliased)}) needs ${size} component${size > 1 ? 's' : ''}, got ${count}`,
+          `pass ${size} values`,
+          e.span,
+        );
+      }
+      return record(e, aliased);
+    }
     // Type constructors and conversions.
     const vectorAlias = own(VECTOR_ALIASES, e.callee);
     const vecMatch = /^vec([234])$/.exec(e.callee);
@@ -898,15 +948,17 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
           `see docs/kernels.md for ${e.callee}`,
           e.span,
         );
-      // Literals take the type of the first typed argument (mix(a, b, 0.5) → f32).
-      const typed = args.find((a) => !a.abstract);
+      // Literals take the type of the first typed argument (mix(a, b, 0.5) → f32); select's
+      // bool condition says nothing about its values' type.
+      const typed = (e.callee === 'select' ? args.slice(0, 2) : args).find((a) => !a.abstract);
       const target = typed
         ? scalarOf(typed.type)
         : args.some((a) => a.abstract === 'float')
           ? 'f32'
           : 'i32';
       args.forEach((a, i) => {
-        if (a.abstract) concretize(e.args[i]!, target ?? 'f32');
+        if (a.abstract && !(e.callee === 'select' && i === 2))
+          concretize(e.args[i]!, target ?? 'f32');
       });
       const result = builtin.signature(e.args.map((a) => types.get(a)!));
       if (typeof result === 'string')
@@ -1297,6 +1349,12 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
   };
 
   /** A loop bound the adjoint can replay: constants, literals and uniform values. */
+  /**
+   * A loop bound the adjoint can replay: it cannot change while the loop runs. Literals, consts,
+   * lets and parameters (immutable), uniform values and read-only storage values (the
+   * write-after-read rule keeps them constant during the dispatch), arrayLength, and u32/i32/
+   * min/max of those. Not a `var` (the body may change it) nor a read_write buffer.
+   */
   const isUniformBound = (e: Expr, ctx: FnContext): boolean => {
     switch (e.kind) {
       case 'number':
@@ -1305,19 +1363,19 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
         return isUniformBound(e.inner, ctx);
       case 'ident': {
         const s = lookup(ctx.scopes, e.name);
-        return (
-          s?.kind === 'const' || (s?.kind === 'binding' && s.binding.addressSpace === 'uniform')
-        );
+        if (!s) return false;
+        if (s.kind === 'binding')
+          return s.binding.addressSpace === 'uniform' || s.binding.access === 'read';
+        return s.kind === 'const' || s.kind === 'param' || (s.kind === 'local' && !s.mutable);
       }
       case 'member':
+        return isUniformBound(e.base, ctx);
       case 'index':
-        return (
-          rootBinding(e, ctx)?.addressSpace === 'uniform' &&
-          (e.kind === 'member' || isUniformBound(e.index, ctx))
-        );
+        return isUniformBound(e.base, ctx) && isUniformBound(e.index, ctx);
       case 'binary':
         return isUniformBound(e.left, ctx) && isUniformBound(e.right, ctx);
       case 'call':
+        if (e.callee === 'arrayLength') return true;
         return (
           ['u32', 'i32', 'min', 'max'].includes(e.callee) &&
           e.args.every((a) => isUniformBound(a, ctx))
@@ -1333,7 +1391,7 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
       fail(
         'unbounded_loop',
         problem,
-        'write for (var i = 0u; i < N; i++) with N a literal, a const or a uniform value',
+        'write for (var i = 0u; i < N; i++) with N a literal, a const, a let, a uniform or a read-only buffer value',
         span,
       );
     if (!s.init || s.init.kind !== 'declare' || s.init.declaration !== 'var')
@@ -1348,7 +1406,10 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
       ((c.left.kind === 'ident' && c.left.name === counter && isUniformBound(c.right, ctx)) ||
         (c.right.kind === 'ident' && c.right.name === counter && isUniformBound(c.left, ctx)));
     if (!ok)
-      refuse(`the loop condition must compare ${counter} with a constant or uniform bound`, c.span);
+      refuse(
+        `the loop condition must compare ${counter} with a bound that cannot change during the loop`,
+        c.span,
+      );
     const condType = settle(c, infer(c, ctx));
     if (typeName(condType) !== 'bool')
       refuse('the loop condition must be a bool comparison', c.span);
@@ -1360,7 +1421,8 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
         (u.op === '+=' || u.op === '-=') &&
         u.target.kind === 'ident' &&
         u.target.name === counter &&
-        isUniformBound(u.value, ctx));
+        constantOf(u.value) !== null &&
+        constantOf(u.value) !== 0);
     if (!updatesCounter)
       refuse(`the update clause must step ${counter} by a constant (i++, i += 2u)`, u.span);
     checkStmt(u, ctx);
@@ -1576,6 +1638,7 @@ export function checkModule(module: Module, options: CheckOptions = {}): Checked
     module,
     file,
     structs,
+    aliases,
     bindings,
     constants,
     functions,

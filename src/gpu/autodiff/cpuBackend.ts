@@ -265,8 +265,11 @@ export function compileCpu(checked: CheckedModule): CpuKernel {
           case '&':
           case '|':
           case '^':
-            if (scalarKind(e) === 'bool')
-              return `(${emit(e.left)} ${e.op === '^' ? '!==' : e.op === '&' ? '&&' : '||'} ${emit(e.right)})`;
+            if (scalarKind(e) === 'bool') {
+              const js = e.op === '^' ? '!==' : e.op === '&' ? '&&' : '||';
+              if (isVector(e)) return `${emit(e.left)}.map((x, k) => x ${js} ${emit(e.right)}[k])`;
+              return `(${emit(e.left)} ${js} ${emit(e.right)})`;
+            }
             return scalarKind(e) === 'u32'
               ? `(rt.${{ '&': 'and', '|': 'or', '^': 'xor' }[e.op]}(${emit(e.left)}, ${emit(e.right)}) >>> 0)`
               : `rt.${{ '&': 'and', '|': 'or', '^': 'xor' }[e.op]}(${emit(e.left)}, ${emit(e.right)})`;
@@ -304,8 +307,12 @@ export function compileCpu(checked: CheckedModule): CpuKernel {
 
   const emitCall = (e: Extract<Expr, { kind: 'call' }>): string => {
     const type = checked.typeOf(e);
+    if (e.callee === 'arrayLength') {
+      const arg = e.args[0]!;
+      if (arg.kind === 'unary' && arg.operand.kind === 'ident') return `n_${arg.operand.name}`;
+    }
     const args = e.args.map(emit);
-    if (type.kind === 'vector' && /^vec[234]/.test(e.callee)) {
+    if (type.kind === 'vector' && (/^vec[234]/.test(e.callee) || checked.aliases.has(e.callee))) {
       const fromInt = e.args.length === 1 && scalarOf(checked.typeOf(e.args[0]!)) !== type.scalar;
       const built = `rt.vec(${type.size}, [${args.join(', ')}])`;
       if (!fromInt) return built;
@@ -325,13 +332,17 @@ export function compileCpu(checked: CheckedModule): CpuKernel {
         return `rt.toI32(${args[0]})`;
       case 'bool':
         return `(${args[0]} !== 0)`;
-      case 'arrayLength': {
-        const arg = e.args[0]!;
-        if (arg.kind === 'unary' && arg.operand.kind === 'ident') return `n_${arg.operand.name}`;
-        break;
-      }
     }
-    const struct = checked.structs.get(e.callee);
+    if (checked.aliases.has(e.callee) && type.kind === 'scalar') {
+      return type.scalar === 'u32'
+        ? `rt.toU32(${args[0]})`
+        : type.scalar === 'i32'
+          ? `rt.toI32(${args[0]})`
+          : `(${args[0]})`;
+    }
+    const struct =
+      checked.structs.get(e.callee) ??
+      (checked.aliases.has(e.callee) && type.kind === 'struct' ? type : undefined);
     if (struct)
       return `{ ${struct.members.map((m, i) => `${JSON.stringify(m.name)}: ${args[i]}`).join(', ')} }`;
     if (checked.functions.has(e.callee)) return `f_${e.callee}(${args.join(', ')})`;

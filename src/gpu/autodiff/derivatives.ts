@@ -78,13 +78,9 @@ export function lengthRule(isVector: boolean): Rule {
   return ({ args: [x], result, g }) => [isVector ? `${g} * ${x} / ${result}` : `${g} * sign(${x})`];
 }
 
-/** mix(a, b, t): the blend factor's adjoint is reduced when t is a scalar and a, b vectors. */
-export function mixRule(reduceT: (text: string) => string): Rule {
-  return ({ args: [a, b, t], g }) => [
-    `${g} * (1.0 - ${t})`,
-    `${g} * ${t}`,
-    reduceT(`${g} * (${b} - ${a})`),
-  ];
+/** mix(a, b, t) = a·(1 − t) + b·t; a scalar t's adjoint is summed over components by the caller. */
+export function mixRule(): Rule {
+  return ({ args: [a, b, t], g }) => [`${g} * (1.0 - ${t})`, `${g} * ${t}`, `${g} * (${b} - ${a})`];
 }
 
 /** smoothstep(e0, e1, x) = s(t), t = clamp((x − e0) / (e1 − e0), 0, 1), s(t) = t²(3 − 2t). */

@@ -31,7 +31,13 @@ export async function requestDawnDevice(): Promise<DawnDevice> {
         'Dawn found no GPU adapter: install a Vulkan driver, or Debian chromium (SwiftShader) and libvulkan1, and set VK_ICD_FILENAMES',
     };
   }
-  const device = await adapter.requestDevice();
+  // Adjoint kernels bind a gradient buffer per input and output: ask for all the storage
+  // buffers the adapter offers rather than the default 8.
+  const device = await adapter.requestDevice({
+    requiredLimits: {
+      maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
+    },
+  });
   const info = adapter.info;
   const adapterName =
     [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') ||
