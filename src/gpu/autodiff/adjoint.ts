@@ -1,5 +1,5 @@
 import { bufferAddress } from './bufferAddress.ts';
-import type { Block, Expr, Span, Stmt } from './ast.ts';
+import type { Expr, Span, Stmt } from './ast.ts';
 import {
   swizzleIndices,
   type CheckedModule,
