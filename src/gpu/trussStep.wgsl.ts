@@ -4,6 +4,8 @@ export const trussStepWgsl = /* wgsl */ `
 // Each node gathers the forces of its own members, so no two invocations write the same element
 // and no atomics are needed. State is ping-ponged: read stateIn, write stateOut.
 // CPU reference: src/twin/trussStepCpu.ts (same operations, same order).
+// Marked @diff: Twinbench generates its adjoint (src/gpu/autodiff), for fits of member stiffness,
+// loads and initial state.
 
 struct Params {
   dt: f32,
@@ -41,11 +43,11 @@ struct NodeState {
 }
 
 @group(0) @binding(0) var<uniform> params: Params;
-@group(0) @binding(1) var<storage, read> members: array<Member>;
+@group(0) @binding(1) var<storage, read> members: array<Member>; // @diff
 @group(0) @binding(2) var<storage, read> nodeInfo: array<NodeInfo>;
 @group(0) @binding(3) var<storage, read> incidence: array<Incidence>;
-@group(0) @binding(4) var<storage, read> load: array<vec4f>;
-@group(0) @binding(5) var<storage, read> stateIn: array<NodeState>;
+@group(0) @binding(4) var<storage, read> load: array<vec4f>; // @diff
+@group(0) @binding(5) var<storage, read> stateIn: array<NodeState>; // @diff
 @group(0) @binding(6) var<storage, read_write> stateOut: array<NodeState>;
 
 @compute @workgroup_size(64)

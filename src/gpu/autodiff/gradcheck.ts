@@ -18,8 +18,12 @@ export interface GradcheckOptions {
   readonly integers?: Readonly<Record<string, (slot: number) => number>>;
   /** Range of random floats, by binding name (default [-1, 1]). */
   readonly ranges?: Readonly<Record<string, readonly [number, number]>>;
-  /** Central-difference step (float64). */
+  /** Central-difference step (float64), relative to max(1, |x|). */
   readonly step?: number;
+  /** Elements of particular runtime-sized array bindings (default `arrayLength`). */
+  readonly arrayLengths?: Readonly<Record<string, number>>;
+  /** Exact slot values for some bindings (e.g. a real mesh's topology), instead of random ones. */
+  readonly fixed?: Readonly<Record<string, Float64Array>>;
   readonly file?: string;
 }
 
@@ -58,6 +62,8 @@ export interface PreparedCheck {
 
 const sized = (type: Type, n: number): Type =>
   type.kind === 'array' && type.length === null ? { ...type, length: n } : type;
+const lengthOf = (options: GradcheckOptions, binding: string) =>
+  options.arrayLengths?.[binding] ?? options.arrayLength;
 const copy = (buffers: CpuBuffers): CpuBuffers =>
   Object.fromEntries(Object.entries(buffers).map(([k, v]) => [k, v.slice()]));
 
@@ -76,21 +82,28 @@ export function prepareCheck(source: string, options: GradcheckOptions): Prepare
   const random = createRandom(options.seed ?? 1);
   const inputs: CpuBuffers = {};
   for (const b of checked.bindings) {
+    const given = options.fixed?.[b.name];
+    if (given) {
+      inputs[b.name] = given.slice();
+      continue;
+    }
     const [lo, hi] = options.ranges?.[b.name] ?? [-1, 1];
     const custom = options.integers?.[b.name];
-    inputs[b.name] = Float64Array.from(slotKinds(sized(b.type, options.arrayLength)), (kind, i) =>
-      kind === 'f32'
-        ? Math.fround(lo + (hi - lo) * random.uniform())
-        : kind === null
-          ? 0
-          : custom
-            ? custom(i)
-            : 0,
+    inputs[b.name] = Float64Array.from(
+      slotKinds(sized(b.type, lengthOf(options, b.name))),
+      (kind, i) =>
+        kind === 'f32'
+          ? Math.fround(lo + (hi - lo) * random.uniform())
+          : kind === null
+            ? 0
+            : custom
+              ? custom(i)
+              : 0,
     );
   }
   const weights: CpuBuffers = {};
   for (const g of plain.gradients.filter((x) => x.role === 'output')) {
-    weights[g.of] = Float64Array.from(slotKinds(sized(g.type, options.arrayLength)), (kind) =>
+    weights[g.of] = Float64Array.from(slotKinds(sized(g.type, lengthOf(options, g.of))), (kind) =>
       kind === 'f32' ? Math.fround(2 * random.uniform() - 1) : 0,
     );
   }
@@ -137,15 +150,16 @@ export function finiteDifferences(p: PreparedCheck): CpuBuffers {
   const result: CpuBuffers = {};
   for (const g of p.plain.gradients.filter((x) => x.role === 'input')) {
     const input = p.inputs[g.of]!;
-    const kinds = slotKinds(sized(g.type, p.options.arrayLength));
+    const kinds = slotKinds(sized(g.type, lengthOf(p.options, g.of)));
     const grad = new Float64Array(input.length);
     for (let i = 0; i < input.length; i++) {
       if (kinds[i] !== 'f32') continue;
+      const step = h * Math.max(1, Math.abs(input[i]!));
       const plus = copy(p.inputs);
-      plus[g.of]![i] = input[i]! + h;
+      plus[g.of]![i] = input[i]! + step;
       const minus = copy(p.inputs);
-      minus[g.of]![i] = input[i]! - h;
-      grad[i] = (loss(plus) - loss(minus)) / (2 * h);
+      minus[g.of]![i] = input[i]! - step;
+      grad[i] = (loss(plus) - loss(minus)) / (2 * step);
     }
     result[g.of] = grad;
   }
@@ -174,7 +188,7 @@ export async function gpuAdjoint(
   ];
   const bytes: Record<string, ArrayBuffer> = {};
   for (const b of p.checked.bindings)
-    bytes[b.name] = slotsToBytes(sized(b.type, p.options.arrayLength), p.inputs[b.name]!);
+    bytes[b.name] = slotsToBytes(sized(b.type, lengthOf(p.options, b.name)), p.inputs[b.name]!);
   for (const g of kernel.gradients) {
     bytes[g.name] =
       g.role === 'output'
