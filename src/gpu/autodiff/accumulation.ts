@@ -32,6 +32,7 @@ export function accumulationFunction(buffer: string, mode: AccumulationMode): st
     case 'atomic':
       return [
         `fn ${name}(i: u32, v: f32) {`,
+        '  if (v == 0.0) { return; } // padding and unused fields: no atomic traffic',
         `  var old = atomicLoad(&${buffer}[i]);`,
         '  loop {',
         `    let r = atomicCompareExchangeWeak(&${buffer}[i], old, bitcast<u32>(bitcast<f32>(old) + v));`,
@@ -43,6 +44,7 @@ export function accumulationFunction(buffer: string, mode: AccumulationMode): st
     case 'deterministic':
       return [
         `fn ${name}(i: u32, v: f32) {`,
+        '  if (v == 0.0) { return; }',
         '  // v in units of 2^-32 as a 64-bit integer hi·2^32 + lo; every step below is exact in f32.',
         `  let x = round(v * ${FIXED_POINT_SCALE}.0);`,
         `  let hi = floor(x / ${FIXED_POINT_SCALE}.0);`,

@@ -734,6 +734,16 @@ export function generateAdjoint(
         const init = text(s.init!).replace(/;$/, '');
         const cond = text(s.condition!);
         const update = text(s.update!).replace(/;$/, '');
+        if (accumulateOnly(s)) {
+          // Every value carried between iterations is a sum (x += …) the body never reads: an
+          // iteration's adjoint needs nothing from earlier ones, so each replays on its own, in
+          // any order: O(n) instead of recomputing each iteration's start (O(n²)).
+          restore(s, tape, out);
+          out.push(`for (${init}; ${cond}; ${update}) {`);
+          blockAdjoint(s.body.statements, out, adjReturn);
+          out.push('}');
+          return;
+        }
         const trips = fresh('trips');
         const r = fresh('rev');
         const k = fresh('iter');
@@ -765,6 +775,88 @@ export function generateAdjoint(
       case 'unsupported':
         return fail(`${s.kind} cannot be differentiated`, 'see docs/kernels.md', s.span);
     }
+  };
+
+  /**
+   * True when every local the loop carries between iterations is only ever accumulated into
+   * (`x += …`, `x -= …`, whole or by component) and never read in the body.
+   */
+  const accumulateOnly = (loop: Extract<Stmt, { kind: 'for' }>): boolean => {
+    const carried = new Set(freeAssigned(loop).map((sym) => sym.span.offset));
+    if (carried.size === 0) return true;
+    const readsCarried = (e: Expr): boolean => {
+      switch (e.kind) {
+        case 'ident': {
+          if (e.name === '_') return false;
+          const sym = checked.symbolOf(e);
+          return sym.kind === 'local' && carried.has(sym.span.offset);
+        }
+        case 'unary':
+          return readsCarried(e.operand);
+        case 'binary':
+          return readsCarried(e.left) || readsCarried(e.right);
+        case 'call':
+          return e.args.some(readsCarried);
+        case 'index':
+          return readsCarried(e.base) || readsCarried(e.index);
+        case 'member':
+          return readsCarried(e.base);
+        case 'paren':
+          return readsCarried(e.inner);
+        default:
+          return false;
+      }
+    };
+    /** Index expressions inside an accumulation target are reads too. */
+    const targetIndexReads = (t: Expr): boolean =>
+      t.kind === 'index'
+        ? readsCarried(t.index) || targetIndexReads(t.base)
+        : t.kind === 'member'
+          ? targetIndexReads(t.base)
+          : false;
+    const ok = (x: Stmt): boolean => {
+      switch (x.kind) {
+        case 'declare':
+          return !x.init || !readsCarried(x.init);
+        case 'assign': {
+          const root = rootLocal(x.target);
+          if (root && carried.has(root.span.offset)) {
+            return (
+              (x.op === '+=' || x.op === '-=') &&
+              !readsCarried(x.value) &&
+              !targetIndexReads(x.target)
+            );
+          }
+          return !readsCarried(x.value) && !readsCarried(x.target);
+        }
+        case 'increment': {
+          const root = rootLocal(x.target);
+          return !(root && carried.has(root.span.offset));
+        }
+        case 'call':
+          return !readsCarried(x.call);
+        case 'return':
+          return !x.value || !readsCarried(x.value);
+        case 'if':
+          return (
+            !readsCarried(x.condition) &&
+            x.then.statements.every(ok) &&
+            (x.otherwise === null || ok(x.otherwise))
+          );
+        case 'for':
+          return (
+            (!x.condition || !readsCarried(x.condition)) &&
+            (x.init === null || ok(x.init)) &&
+            (x.update === null || ok(x.update)) &&
+            x.body.statements.every(ok)
+          );
+        case 'block':
+          return x.statements.every(ok);
+        default:
+          return false;
+      }
+    };
+    return loop.body.statements.every(ok);
   };
 
   const fitTo = (from: Type, to: Type, t: string) =>
