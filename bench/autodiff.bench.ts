@@ -1,7 +1,10 @@
 /**
  * `npm run bench -- autodiff`: the truss step's forward kernel against its generated adjoint
- * (atomic accumulation) on the same GPU, at about 1k, 10k and 100k springs. One JSON object per
- * line: {"bench":"autodiff","springs":N,"forward_ms":…,"adjoint_ms":…,"ratio":…}, medians of 5.
+ * on the same GPU, at about 1k, 10k, 100k and 1M springs, with gradients summed by compare-exchange
+ * (atomic) and by fixed point (deterministic). One JSON object per line:
+ * {"bench":"autodiff","springs":N,"mode":…,"forward_ms":…,"adjoint_ms":…,"ratio":…}, medians of 5.
+ * Both sides submit one compute pass per dispatch; the adjoint's fresh seeds (it zeroes them) are
+ * copied before each dispatch, and that copy time, measured alone, is subtracted.
  */
 import { generateAdjoint } from '../src/gpu/autodiff/adjoint.ts';
 import { checkModule } from '../src/gpu/autodiff/checker.ts';
@@ -43,22 +46,27 @@ if (!gpu.ok) {
 }
 const device = gpu.device;
 const checked = checkModule(parseWgsl(trussStepWgsl, 'trussStep.wgsl'));
-const adjoint = generateAdjoint(checked, 'step', { mode: 'atomic' });
-const adjointModule = device.createShaderModule({
-  label: 'trussStep adjoint',
-  code: adjoint.source,
-});
-const adjointPipeline = device.createComputePipeline({
-  label: 'trussStep adjoint',
-  layout: 'auto',
-  compute: { module: adjointModule, entryPoint: adjoint.entry },
+const adjoints = (['atomic', 'deterministic'] as const).map((mode) => {
+  const adjoint = generateAdjoint(checked, 'step', { mode });
+  const module = device.createShaderModule({
+    label: `trussStep adjoint (${mode})`,
+    code: adjoint.source,
+  });
+  const pipeline = device.createComputePipeline({
+    label: `trussStep adjoint (${mode})`,
+    layout: 'auto',
+    compute: { module, entryPoint: adjoint.entry },
+  });
+  return { mode, adjoint, pipeline };
 });
 
-// Lattices of ~1k, ~10k and ~100k springs (13 per interior joint).
+// Lattices of ~1k, ~10k, ~100k and ~1M springs (13 per interior joint); the last shows a large
+// GPU past its per-dispatch overhead.
 const sizes: [number, number, number][] = [
   [8, 4, 3],
   [20, 8, 7],
   [40, 18, 15],
+  [80, 40, 30],
 ];
 const only = process.argv[2];
 for (const [nx, ny, nz] of sizes) {
@@ -73,7 +81,10 @@ for (const [nx, ny, nz] of sizes) {
       i % 4 === 3 ? 0 : 1e-4 * Math.sin(i),
     ),
   );
-  const forwardMs = await msPerDispatch(device, (count) => forward.step(count));
+  // Forward through the production kernel object; one compute pass per dispatch, like the adjoint below.
+  const forwardMs = await msPerDispatch(device, (count) => {
+    for (let i = 0; i < count; i++) forward.step(1);
+  });
 
   // The adjoint's buffers: the primal inputs it reads (group 0), gradients and seeds (group 1).
   const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST;
@@ -101,45 +112,71 @@ for (const [nx, ny, nz] of sizes) {
     stateIn: truss.nodeCount * STATE_STRIDE * 4,
     stateOut: truss.nodeCount * STATE_STRIDE * 4,
   };
-  const gradients = adjoint.gradients.map((g) => {
-    const buffer = make(sizesOf[g.of]!);
-    if (g.role === 'output')
-      device.queue.writeBuffer(buffer, 0, new Float32Array(sizesOf[g.of]! / 4).fill(1e-3));
-    return { g, buffer };
-  });
-  const group0 = device.createBindGroup({
-    layout: adjointPipeline.getBindGroupLayout(0),
-    entries: checked.bindings
-      .filter((b) => adjoint.primalBindings.includes(b.name))
-      .map((b) => ({ binding: b.binding, resource: { buffer: primal[b.name]! } })),
-  });
-  const group1 = device.createBindGroup({
-    layout: adjointPipeline.getBindGroupLayout(1),
-    entries: gradients.map(({ g, buffer }) => ({ binding: g.binding, resource: { buffer } })),
-  });
-  const adjointMs = await msPerDispatch(device, (count) => {
-    const encoder = device.createCommandEncoder();
-    const pass = encoder.beginComputePass();
-    pass.setPipeline(adjointPipeline);
-    pass.setBindGroup(0, group0);
-    pass.setBindGroup(1, group1);
-    for (let i = 0; i < count; i++) pass.dispatchWorkgroups(workgroups);
-    pass.end();
-    device.queue.submit([encoder.finish()]);
-  });
-  console.info(
-    JSON.stringify({
-      bench: 'autodiff',
-      springs: truss.memberCount,
-      nodes: truss.nodeCount,
-      adapter: gpu.adapter,
-      forward_ms: Number(forwardMs.toPrecision(4)),
-      adjoint_ms: Number(adjointMs.toPrecision(4)),
-      ratio: Number((adjointMs / forwardMs).toFixed(2)),
-    }),
-  );
+  for (const { mode, adjoint, pipeline } of adjoints) {
+    // Seeds are read and zeroed by the adjoint (stores' rule), so each timed dispatch gets fresh
+    // seeds copied from a pristine buffer; the copies are timed alone and subtracted.
+    const seeds: { buffer: GPUBuffer; pristine: GPUBuffer; size: number }[] = [];
+    const gradients = adjoint.gradients.map((g) => {
+      const size = sizesOf[g.of]! * (g.role === 'input' && mode === 'deterministic' ? 2 : 1);
+      const buffer = make(size, storage | GPUBufferUsage.COPY_SRC);
+      if (g.role === 'output') {
+        const pristine = make(size, storage | GPUBufferUsage.COPY_SRC);
+        device.queue.writeBuffer(
+          pristine,
+          0,
+          new Float32Array(size / 4).map((_, i) => 1e-3 * Math.cos(i)),
+        );
+        seeds.push({ buffer, pristine, size });
+      }
+      return { g, buffer };
+    });
+    const group0 = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(0),
+      entries: checked.bindings
+        .filter((b) => adjoint.primalBindings.includes(b.name))
+        .map((b) => ({ binding: b.binding, resource: { buffer: primal[b.name]! } })),
+    });
+    const group1 = device.createBindGroup({
+      layout: pipeline.getBindGroupLayout(1),
+      entries: gradients.map(({ g, buffer }) => ({ binding: g.binding, resource: { buffer } })),
+    });
+    const record = (count: number, dispatch: boolean) => {
+      const encoder = device.createCommandEncoder();
+      for (let i = 0; i < count; i++) {
+        for (const seed of seeds)
+          encoder.copyBufferToBuffer(seed.pristine, 0, seed.buffer, 0, seed.size);
+        if (!dispatch) continue;
+        const pass = encoder.beginComputePass();
+        pass.setPipeline(pipeline);
+        pass.setBindGroup(0, group0);
+        pass.setBindGroup(1, group1);
+        pass.dispatchWorkgroups(workgroups);
+        pass.end();
+      }
+      device.queue.submit([encoder.finish()]);
+    };
+    const withCopiesMs = await msPerDispatch(device, (count) => record(count, true));
+    const copiesMs = await msPerDispatch(device, (count) => record(count, false));
+    const adjointMs = Math.max(withCopiesMs - copiesMs, 0);
+    console.info(
+      JSON.stringify({
+        bench: 'autodiff',
+        springs: truss.memberCount,
+        mode,
+        nodes: truss.nodeCount,
+        adapter: gpu.adapter,
+        forward_ms: Number(forwardMs.toPrecision(4)),
+        adjoint_ms: Number(adjointMs.toPrecision(4)),
+        ratio: Number((adjointMs / forwardMs).toFixed(2)),
+        seed_copy_ms: Number(copiesMs.toPrecision(3)),
+      }),
+    );
+    [...gradients.map((x) => x.buffer), ...seeds.map((x) => x.pristine)].forEach((b) =>
+      b.destroy(),
+    );
+  }
   forward.destroy();
-  [...Object.values(primal), ...gradients.map((x) => x.buffer)].forEach((b) => b.destroy());
+  Object.values(primal).forEach((b) => b.destroy());
 }
 device.destroy();
 process.exit(0);
