@@ -1,4 +1,5 @@
 // abs, min and max in scalar and vector form; inputs stay away from the kinks (|x| > 0.2, x ≠ y).
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> x: array<vec2f>; // @diff
 @group(0) @binding(1) var<storage, read> y: array<vec2f>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<vec2f>;

@@ -1,4 +1,5 @@
 // A type alias called as a constructor (Vec(…) with alias Vec = vec3<f32>), which WGSL allows.
+// @gradcheck workgroups=1,1,1 length=8
 alias Vec = vec3<f32>;
 @group(0) @binding(0) var<storage, read> x: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;

@@ -1,5 +1,8 @@
 // clamp(x, lo, hi) on scalars where the bounds are differentiable inputs too: per thread x is
 // below, inside or above [lo, hi], so the gradient reaches x, lo or hi.
+// @gradcheck workgroups=1,1,1 length=12
+// @gradcheck range lo=-1..0
+// @gradcheck range hi=0..1
 @group(0) @binding(0) var<storage, read> x: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> lo: array<f32>; // @diff
 @group(0) @binding(2) var<storage, read> hi: array<f32>; // @diff

@@ -1,5 +1,7 @@
 // clamp on vec3 values with vector bounds that are differentiable inputs: each component picks
 // x, lo or hi independently.
+// @gradcheck workgroups=1,1,1 length=8
+// @gradcheck range bounds=-0.3..0.3
 @group(0) @binding(0) var<storage, read> x: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read> bounds: array<vec4f>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<vec4f>;

@@ -1,5 +1,6 @@
 // Compound assignment on vector locals: += and -= of vectors, *= and /= by vectors and by scalars
 // (v *= s), and += of a scalar into a vector component.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> a: array<vec3f>; // @diff
 @group(0) @binding(1) var<storage, read> b: array<vec3f>; // @diff
 @group(0) @binding(2) var<storage, read> k: array<f32>; // @diff

@@ -1,5 +1,6 @@
 // const values: module-scope (typed, untyped float, untyped int used as a u32 bound and index
 // offset, derived from other consts) and function-scope.
+// @gradcheck workgroups=1,1,1 length=8
 const GAIN: f32 = 1.5;
 const HALF = 0.5;
 const N = 4;

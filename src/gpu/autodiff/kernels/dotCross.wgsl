@@ -1,4 +1,5 @@
 // dot on vec2/vec3/vec4 and cross on vec3, with both operands differentiable.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> a: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read> b: array<vec4f>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<vec4f>;

@@ -1,5 +1,6 @@
 // Comparisons (<, <=, >, >=, ==, !=) driving an if / else if / else chain, with && and || mixing
 // several conditions; every arm computes the output differently.
+// @gradcheck workgroups=1,1,1 length=16
 @group(0) @binding(0) var<storage, read> x: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> y: array<f32>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

@@ -1,4 +1,5 @@
 // fma(a, b, c) on scalars and vec3, every argument differentiable.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> a: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read> b: array<vec4f>; // @diff
 @group(0) @binding(2) var<storage, read> c: array<vec4f>; // @diff

@@ -1,4 +1,6 @@
 // fract on scalars and vectors, away from the integer jumps (ranges keep x·k inside one unit).
+// @gradcheck workgroups=1,1,1 length=8
+// @gradcheck range x=0.1..0.6
 @group(0) @binding(0) var<storage, read> x: array<vec2f>; // @diff
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 

@@ -1,5 +1,7 @@
 // Integer index arithmetic and gathers at computed indices: (i * 3 + 1) % n, i32 arithmetic with
 // a conversion back to u32, indices read from a u32 buffer, and a bit-masked index.
+// @gradcheck workgroups=1,1,1 length=8
+// @gradcheck int idx<8
 @group(0) @binding(0) var<storage, read> x: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> idx: array<u32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

@@ -1,5 +1,6 @@
 // One explicit step of 2D heat diffusion on a 4×4 grid: a 5-point Laplacian whose neighbour
 // indices are clamped at the border (Neumann boundary), with a per-cell diffusivity.
+// @gradcheck workgroups=1,1,1 length=16
 @group(0) @binding(0) var<storage, read> temp: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> alpha: array<f32>; // @diff
 @group(0) @binding(2) var<storage, read_write> next: array<f32>;

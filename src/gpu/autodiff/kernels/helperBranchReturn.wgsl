@@ -1,5 +1,6 @@
 // Helpers that return from inside if / else: one returns in both arms, one returns early from
 // the then-arm and falls through otherwise, one returns from an else-if chain.
+// @gradcheck workgroups=1,1,1 length=16
 @group(0) @binding(0) var<storage, read> x: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 

@@ -1,5 +1,6 @@
 // Helper functions calling helpers four deep (main → energy → spring → stretch → sq), each
 // level doing its own math on what the deeper one returns.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> pos: array<vec2f>; // @diff
 @group(0) @binding(1) var<storage, read> k: array<f32>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

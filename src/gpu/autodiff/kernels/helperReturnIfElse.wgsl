@@ -1,5 +1,6 @@
 // Helpers that return from inside if / else: one returns in both arms, one returns early from
 // its then-arm and falls through to a final return otherwise.
+// @gradcheck workgroups=1,1,1 length=16
 @group(0) @binding(0) var<storage, read> x: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 

@@ -1,5 +1,6 @@
 // Helpers taking and returning structs and vectors: a struct parameter whose fields are read, a
 // vec3 parameter, and a helper that builds and returns a struct.
+// @gradcheck workgroups=1,1,1 length=8
 struct Frame { origin: vec3f, scale: f32, }
 @group(0) @binding(0) var<storage, read> pts: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read> frames: array<Frame>; // @diff

@@ -1,4 +1,5 @@
 // length of a scalar (|x|) and of vectors, and distance between vectors and between scalars.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> a: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read> b: array<vec4f>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

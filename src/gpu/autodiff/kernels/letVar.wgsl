@@ -1,4 +1,5 @@
 // let and var locals, a var overwritten several times with =, typed and untyped declarations.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> x: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 

@@ -1,5 +1,7 @@
 // A loop carrying several values at once: a vec2 position, a vec2 velocity and a scalar energy,
 // each iteration reading all of them (a tiny integrator).
+// @gradcheck workgroups=1,1,1 length=8
+// @gradcheck range k=0.5..2
 @group(0) @binding(0) var<storage, read> state: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read> k: array<f32>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<vec4f>;

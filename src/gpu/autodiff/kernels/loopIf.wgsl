@@ -1,4 +1,5 @@
 // A loop whose body has an if / else on data: the branch taken can differ between iterations.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> x: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> w: array<f32>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

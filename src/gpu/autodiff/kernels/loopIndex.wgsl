@@ -1,5 +1,6 @@
 // A loop variable used directly as an index into input buffers (a dot product over a fixed row),
 // and as an i32 offset for a gather.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> a: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> b: array<f32>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

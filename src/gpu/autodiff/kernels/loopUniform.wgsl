@@ -1,5 +1,8 @@
 // A for loop with a uniform bound (k < params.count) and a uniform step count: a damped iteration
 // that runs params.count times.
+// @gradcheck workgroups=1,1,1 length=8
+// @gradcheck int params=5
+// @gradcheck range params=0.1..0.3
 struct Params { count: u32, rate: f32, }
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>; // @diff

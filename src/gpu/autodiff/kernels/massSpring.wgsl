@@ -1,5 +1,9 @@
 // One semi-implicit Euler step of a mass-spring chain: each node gathers spring forces from its two
 // neighbours (fixed ends), adds gravity and damping, then integrates velocity and position.
+// @gradcheck workgroups=1,1,1 length=8
+// @gradcheck int params=8
+// @gradcheck range params=0.05..0.2
+// @gradcheck range mass=0.5..1.5
 struct Node { pos: vec2f, vel: vec2f, }
 struct Params { dt: f32, stiffness: f32, damping: f32, count: u32, }
 @group(0) @binding(0) var<uniform> params: Params;

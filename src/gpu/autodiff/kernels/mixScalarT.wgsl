@@ -1,4 +1,5 @@
 // mix(a, b, t) with a scalar t: on scalars, and on vec3 (t's gradient sums over components).
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> a: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read> b: array<vec4f>; // @diff
 @group(0) @binding(2) var<storage, read> t: array<f32>; // @diff

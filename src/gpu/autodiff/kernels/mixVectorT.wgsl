@@ -1,4 +1,5 @@
 // mix(a, b, t) with a vector t: one blend factor per component.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> a: array<vec3f>; // @diff
 @group(0) @binding(1) var<storage, read> b: array<vec3f>; // @diff
 @group(0) @binding(2) var<storage, read> t: array<vec3f>; // @diff

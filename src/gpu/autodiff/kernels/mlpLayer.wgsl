@@ -1,5 +1,6 @@
 // A small MLP layer, out = tanh(W · x + b), 4 inputs → 8 outputs per sample: one thread per output
 // unit and sample, weight rows as vec4 and dot products, then a second tanh-activated unit.
+// @gradcheck workgroups=1,1,1 length=16
 @group(0) @binding(0) var<storage, read> inputs: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read> weights: array<vec4f>; // @diff
 @group(0) @binding(2) var<storage, read> bias: array<f32>; // @diff

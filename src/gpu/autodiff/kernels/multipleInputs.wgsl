@@ -1,4 +1,5 @@
 // Four differentiable inputs of different types (f32, vec2, vec4 and a struct) feeding one output.
+// @gradcheck workgroups=1,1,1 length=8
 struct Coef { a: f32, b: vec2f, }
 @group(0) @binding(0) var<storage, read> s: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> v: array<vec2f>; // @diff

@@ -1,5 +1,6 @@
 // Several outputs from one thread: three buffers written with =, each seeded with its own weights,
 // sharing intermediate values.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> x: array<vec2f>; // @diff
 @group(0) @binding(1) var<storage, read_write> sum: array<f32>;
 @group(0) @binding(2) var<storage, read_write> prod: array<f32>;

@@ -1,4 +1,5 @@
 // Nested ifs, three deep, each level changing a var the next level reads.
+// @gradcheck workgroups=1,1,1 length=16
 @group(0) @binding(0) var<storage, read> x: array<vec2f>; // @diff
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;
 

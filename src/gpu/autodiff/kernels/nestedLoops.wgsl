@@ -1,5 +1,7 @@
 // Nested for loops (constant outer bound, inner bound from a uniform), the inner one reading at
 // indices computed from both counters and updating a var the outer one carries.
+// @gradcheck workgroups=1,1,1 length=8
+// @gradcheck int params=3
 struct Params { inner: u32, }
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<f32>; // @diff

@@ -1,5 +1,6 @@
 // A float input that is not marked (noise): it takes part in the math but gets no gradient
 // buffer; x, which is marked, gets one.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> x: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> noise: array<f32>;
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

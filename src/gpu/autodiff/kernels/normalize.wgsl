@@ -1,4 +1,5 @@
 // normalize on vec2 and vec3, its result used in further math.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> v: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read_write> out: array<vec4f>;
 

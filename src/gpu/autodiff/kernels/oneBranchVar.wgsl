@@ -1,5 +1,6 @@
 // A var assigned in one branch only (if without else): on the other path it keeps its initial
 // value, whose gradient must still flow.
+// @gradcheck workgroups=1,1,1 length=16
 @group(0) @binding(0) var<storage, read> x: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> y: array<f32>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

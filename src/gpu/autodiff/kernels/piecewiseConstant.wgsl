@@ -1,6 +1,7 @@
 // sign, floor, ceil, round and step have a zero derivative: each one is multiplied by or added to a
 // smooth term so the gradient (through that term only) is non-zero. Inputs stay away from the
 // jumps (x·4 away from integers and half-integers is checked by the ranges chosen in the suite).
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> x: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> y: array<f32>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

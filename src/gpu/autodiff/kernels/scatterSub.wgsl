@@ -1,5 +1,6 @@
 // Accumulation with -= (and += into the same buffer) from many threads at computed indices: each
 // thread moves "mass" from cell i to cells (i + 1) % 8 and (i + 3) % 8.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> mass: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> rate: array<f32>; // @diff
 @group(0) @binding(2) var<storage, read_write> delta: array<f32>;

@@ -1,4 +1,5 @@
 // select(f, t, cond) with a scalar bool condition, on scalars and on vectors.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> x: array<vec2f>; // @diff
 @group(0) @binding(1) var<storage, read> y: array<vec2f>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<vec2f>;

@@ -1,5 +1,8 @@
 // smoothstep(e0, e1, x) with x strictly between the edges: the gradient reaches x and both edges,
 // which are differentiable inputs; scalar and vec2 forms.
+// @gradcheck workgroups=1,1,1 length=8
+// @gradcheck range x=-0.5..0.5
+// @gradcheck range edges=-0.4..0.4
 @group(0) @binding(0) var<storage, read> x: array<vec2f>; // @diff
 @group(0) @binding(1) var<storage, read> edges: array<vec2f>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

@@ -1,5 +1,8 @@
 // smoothstep with x outside the edges (below e0 on even threads, above e1 on odd ones): its
 // derivative is zero, so the gradient comes only from the smooth term added to it.
+// @gradcheck workgroups=1,1,1 length=8
+// @gradcheck range x=0.2..0.8
+// @gradcheck range edges=0..0.1
 @group(0) @binding(0) var<storage, read> x: array<f32>; // @diff
 @group(0) @binding(1) var<storage, read> edges: array<vec2f>; // @diff
 @group(0) @binding(2) var<storage, read_write> out: array<f32>;

@@ -1,4 +1,6 @@
 // sqrt and inverseSqrt on scalars and vectors, on positive inputs.
+// @gradcheck workgroups=1,1,1 length=8
+// @gradcheck range x=0.5..2
 @group(0) @binding(0) var<storage, read> x: array<vec2f>; // @diff
 @group(0) @binding(1) var<storage, read_write> out: array<vec2f>;
 

@@ -1,5 +1,6 @@
 // Stores with = of whole vectors, of whole structs and of single struct fields and vector
 // components, into two output buffers.
+// @gradcheck workgroups=1,1,1 length=8
 struct Pair { a: vec3f, b: f32, }
 @group(0) @binding(0) var<storage, read> x: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read_write> vecs: array<vec3f>;

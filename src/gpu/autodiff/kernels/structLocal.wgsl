@@ -1,5 +1,6 @@
 // Struct-valued locals: a struct constructor, field reads, field assignment (f.p = …, f.p.x = …),
 // and a whole-struct copy.
+// @gradcheck workgroups=1,1,1 length=8
 struct Particle { p: vec2f, m: f32, }
 @group(0) @binding(0) var<storage, read> x: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read_write> out: array<vec2f>;

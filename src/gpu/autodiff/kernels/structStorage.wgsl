@@ -1,5 +1,6 @@
 // Structs in storage buffers with vec3 padding (Body is 48 bytes: vec3 at 0, f32 at 12, vec3 at
 // 16, then 4 padding bytes and a vec2 at 32): whole-struct and field loads, a struct store with =.
+// @gradcheck workgroups=1,1,1 length=8
 struct Body { pos: vec3f, mass: f32, vel: vec3f, drag: vec2f, }
 @group(0) @binding(0) var<storage, read> bodies: array<Body>; // @diff
 @group(0) @binding(1) var<storage, read_write> next: array<Body>;

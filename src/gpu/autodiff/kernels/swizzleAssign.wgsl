@@ -1,4 +1,5 @@
 // Component and swizzle assignment: v.x = …, v.yz = …, v[2] = …, and += on a swizzle.
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> a: array<vec4f>; // @diff
 @group(0) @binding(1) var<storage, read_write> out: array<vec4f>;
 

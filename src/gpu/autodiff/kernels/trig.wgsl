@@ -1,4 +1,5 @@
 // sin, cos and tan on scalars and vectors (tan kept within (-π/2, π/2)).
+// @gradcheck workgroups=1,1,1 length=8
 @group(0) @binding(0) var<storage, read> x: array<vec3f>; // @diff
 @group(0) @binding(1) var<storage, read_write> out: array<vec3f>;
 

@@ -1,5 +1,6 @@
 // Type spellings and conversions: an alias used as a type, vec3<f32> written with a template, vec2f from a vec4
 // swizzle, f32(u32) and f32(i32) conversions scaling values, and && / || on comparisons.
+// @gradcheck workgroups=1,1,1 length=8
 alias Vec = vec3<f32>;
 @group(0) @binding(0) var<storage, read> x: array<vec4<f32>>; // @diff
 @group(0) @binding(1) var<storage, read_write> out: array<f32>;

@@ -1,5 +1,7 @@
 // Uniform fields used as non-differentiable constants (the uniform is not marked): a float scale
 // and a u32 count converted to f32; only x gets a gradient.
+// @gradcheck workgroups=1,1,1 length=8
+// @gradcheck int params=2
 struct Params { scale: f32, count: u32, offset: vec2f, }
 @group(0) @binding(0) var<uniform> params: Params;
 @group(0) @binding(1) var<storage, read> x: array<vec2f>; // @diff

@@ -1,5 +1,7 @@
 // Uniform buffer fields used in math, with the uniform itself marked @diff: every thread reads
 // the same fields, so their gradients sum over all threads.
+// @gradcheck workgroups=1,1,1 length=8
+// @gradcheck int params=3
 struct Params { gain: f32, bias: f32, dir: vec2f, count: u32, }
 // @diff
 @group(0) @binding(0) var<uniform> params: Params;
