@@ -6,7 +6,16 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', '.services/**', 'e2e/artifacts/**', '.gpu-bench/**', '.gl/**'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      '.services/**',
+      'e2e/artifacts/**',
+      '.gpu-bench/**',
+      '.gl/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked,
   {
