@@ -550,16 +550,7 @@ export function generateAdjoint(
       case 'return':
         return;
       case 'if': {
-        out.push(`if (${text(s.condition)}) {`);
-        s.then.statements.forEach((x) => forwardPlain(x, out));
-        out.push('}');
-        if (s.otherwise) {
-          out.push('else {');
-          (s.otherwise.kind === 'block' ? s.otherwise.statements : [s.otherwise]).forEach((x) =>
-            forwardPlain(x, out),
-          );
-          out.push('}');
-        }
+        forwardIf(s, text(s.condition), out);
         return;
       }
       case 'for':
@@ -576,6 +567,20 @@ export function generateAdjoint(
         return;
       default:
         return;
+    }
+  };
+
+  /** An `if` replayed forward on `condition` (its source, or a recorded let). */
+  const forwardIf = (s: Extract<Stmt, { kind: 'if' }>, condition: string, out: string[]): void => {
+    out.push(`if (${condition}) {`);
+    s.then.statements.forEach((x) => forwardPlain(x, out));
+    out.push('}');
+    if (s.otherwise) {
+      out.push('else {');
+      (s.otherwise.kind === 'block' ? s.otherwise.statements : [s.otherwise]).forEach((x) =>
+        forwardPlain(x, out),
+      );
+      out.push('}');
     }
   };
 
@@ -597,16 +602,7 @@ export function generateAdjoint(
         const c = fresh('cond');
         out.push(`let ${c} = ${text(s.condition)};`);
         tape.conditions.set(s, c);
-        out.push(`if (${c}) {`);
-        s.then.statements.forEach((x) => forwardPlain(x, out));
-        out.push('}');
-        if (s.otherwise) {
-          out.push('else {');
-          (s.otherwise.kind === 'block' ? s.otherwise.statements : [s.otherwise]).forEach((x) =>
-            forwardPlain(x, out),
-          );
-          out.push('}');
-        }
+        forwardIf(s, c, out);
       } else {
         forwardPlain(s, out);
       }
