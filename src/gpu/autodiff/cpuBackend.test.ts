@@ -5,30 +5,11 @@ import { compileCpu } from './cpuBackend.ts';
 import { bytesToSlots, slotsToBytes } from './cpuBuffers.ts';
 import { KernelRuntimeError } from './cpuRuntime.ts';
 import { bindingsOf, runOnGpu } from './gpuRunner.ts';
+import { kernelSource } from './kernels/suite.ts';
 import { parseWgsl } from './parser.ts';
 
-const SPRINGS = `
-struct Params { dt: f32, count: u32, }
-@group(0) @binding(0) var<uniform> params: Params;
-// @diff
-@group(0) @binding(1) var<storage, read> stiffness: array<f32>;
-@group(0) @binding(2) var<storage, read> pos: array<vec4f>; // @diff
-@group(0) @binding(3) var<storage, read_write> force: array<vec4f>;
-fn spring(d: vec3f, k: f32, rest: f32) -> vec3f {
-  let len = length(d);
-  return k * (len - rest) * d / len;
-}
-@compute @workgroup_size(64)
-fn main(@builtin(global_invocation_id) gid: vec3u) {
-  let i = gid.x;
-  if (i >= params.count) { return; }
-  var f = vec3f(0.0);
-  for (var j = 0u; j < 4u; j++) {
-    let o = (i + j + 1u) % params.count;
-    f += spring(pos[o].xyz - pos[i].xyz, stiffness[i], 1.0);
-  }
-  force[i] = vec4f(f * params.dt, 0.0);
-}`;
+/** Springs to each node's next three neighbours, rest length 0.5, workgroups of 8. */
+const SPRINGS = kernelSource('springs');
 
 function compile(source: string) {
   const checked = checkModule(parseWgsl(source));
@@ -62,16 +43,16 @@ describe('CPU backend', () => {
     const { checked, kernel } = compile(SPRINGS);
     const n = 100;
     const buffers = toSlots(checked, springInputs(n));
-    kernel.run('main', buffers, [2, 1, 1]); // 128 threads, 28 past the end return early
+    kernel.run('main', buffers, [13, 1, 1]); // 104 threads, 4 past the end return early
     const pos = buffers.pos!;
     for (let i = 0; i < n; i++) {
       const f = [0, 0, 0];
-      for (let j = 0; j < 4; j++) {
+      for (let j = 0; j < 3; j++) {
         const o = (i + j + 1) % n;
         const d = [0, 1, 2].map((c) => pos[o * 4 + c]! - pos[i * 4 + c]!);
         const len = Math.hypot(d[0]!, d[1]!, d[2]!);
         const k = buffers.stiffness![i]!;
-        for (let c = 0; c < 3; c++) f[c]! += (k * (len - 1) * d[c]!) / len;
+        for (let c = 0; c < 3; c++) f[c]! += (k * (len - 0.5) * d[c]!) / len;
       }
       for (let c = 0; c < 3; c++) expect(buffers.force![i * 4 + c]).toBeCloseTo(f[c]! * 0.25, 12);
     }
@@ -88,10 +69,10 @@ describe('CPU backend', () => {
         SPRINGS,
         'main',
         inputs,
-        [4, 1, 1],
+        [25, 1, 1],
       );
       const cpu = toSlots(checked, inputs);
-      kernel.run('main', cpu, [4, 1, 1]);
+      kernel.run('main', cpu, [25, 1, 1]);
       const g = new Float32Array(gpu.force!);
       const scale = Math.max(...cpu.force!.map(Math.abs));
       const error = Math.max(...g.map((x, i) => Math.abs(x - cpu.force![i]!)));
