@@ -89,12 +89,10 @@ export async function lbfgs(
       for (let i = 0; i < n; i++) q[i] = q[i]! + s[i]! * (alphas[k]! - b);
     }
     const d = Float64Array.from(q, (v, i) => -v * free[i]!);
-    let slope = dot(gradient, d);
-    if (!(slope < 0)) {
+    if (!(dot(gradient, d) < 0)) {
       // Not a descent direction (stale curvature): restart from steepest descent.
       pairs.length = 0;
       for (let i = 0; i < n; i++) d[i] = -pg[i]! / Math.max(gradientNorm, 1e-12);
-      slope = dot(gradient, d);
     }
 
     let step = 1;
