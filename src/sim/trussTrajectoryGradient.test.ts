@@ -64,7 +64,11 @@ describe('gradient through truss steps on the GPU', () => {
   it('matches float64 finite differences of the CPU step for stiffness and initial state (30 steps)', (ctx) =>
     withGpu(ctx, async (device) => {
       const p = problem(30);
-      const input: TrajectoryGradientInput = { ...p, schedule: uniformSchedule(30, 14) };
+      const input: TrajectoryGradientInput = {
+        ...p,
+        seeds: () => p.weights,
+        schedule: uniformSchedule(30, 14),
+      };
       const g = await trussTrajectoryGradient(device, input);
       // Members 0, 7 and 40 (stiffness slot) and three initial displacements, by central differences.
       const checks: [string, number, number][] = [];
@@ -107,8 +111,16 @@ describe('gradient through truss steps on the GPU', () => {
     withGpu(ctx, async (device) => {
       const p = problem(1000);
       const budget = uniformSchedule(1000, 64);
-      const checkpointed = await trussTrajectoryGradient(device, { ...p, schedule: budget });
-      const full = await trussTrajectoryGradient(device, { ...p, schedule: storeAll(1000) });
+      const checkpointed = await trussTrajectoryGradient(device, {
+        ...p,
+        seeds: () => p.weights,
+        schedule: budget,
+      });
+      const full = await trussTrajectoryGradient(device, {
+        ...p,
+        seeds: () => p.weights,
+        schedule: storeAll(1000),
+      });
       expect(checkpointed.peakStateBuffers).toBeLessThanOrEqual(64);
       expect(full.peakStateBuffers).toBe(1001);
       for (const key of ['members', 'load', 'initialState'] as const) {

@@ -11,8 +11,11 @@ export interface TrajectoryGradientInput {
   /** Nodal forces (4 floats per node), held over every step. */
   readonly load: Float32Array;
   readonly initialState: Float32Array;
-  /** The loss is Σ over steps t = 1…T of dot(weights, state_t). */
-  readonly weights: Float32Array;
+  /**
+   * dL/d(state_t) for t = 1…T (STATE_STRIDE floats per node), or null where the loss does not
+   * look at state t. A loss Σ_t dot(w, state_t) gives `() => w`.
+   */
+  readonly seeds: (step: number) => Float32Array | null;
   readonly schedule: CheckpointSchedule;
 }
 
@@ -92,12 +95,18 @@ export async function trussTrajectoryGradient(
     ),
     load: buffer('load', input.load.byteLength, storage, input.load as Float32Array<ArrayBuffer>),
   };
-  const weights = buffer(
-    'loss weights',
-    stateBytes,
-    storage,
-    input.weights as Float32Array<ArrayBuffer>,
-  );
+  // One buffer per distinct seed array (a loss with the same weights at every step needs one).
+  const seedBuffers = new Map<Float32Array, GPUBuffer>();
+  const seedBufferFor = (step: number): GPUBuffer | null => {
+    const values = input.seeds(step);
+    if (!values) return null;
+    let b = seedBuffers.get(values);
+    if (!b) {
+      b = buffer(`loss seed ${step}`, stateBytes, storage, values as Float32Array<ArrayBuffer>);
+      seedBuffers.set(values, b);
+    }
+    return b;
+  };
   let stateBuffers = 0;
   const stateBuffer = (label: string) => {
     stateBuffers += 1;
@@ -175,7 +184,7 @@ export async function trussTrajectoryGradient(
   const adjLoad = gradient('load', input.load.byteLength);
   let seed = gradient('state seed', stateBytes); // adjoint of the state after the current step
   let accumulate = gradient('state accumulate', stateBytes); // adjoint of the state before it
-  const seedGroup = (target: GPUBuffer) =>
+  const seedGroup = (target: GPUBuffer, weights: GPUBuffer) =>
     device.createBindGroup({
       layout: seedPipeline.getBindGroupLayout(0),
       entries: [
@@ -225,11 +234,15 @@ export async function trussTrajectoryGradient(
     }
     for (let i = length - 1; i >= 0; i--) {
       // dL/d(state after this step) gains the loss's own term, then the step's adjoint carries it back.
-      let pass = encoder.beginComputePass();
-      pass.setPipeline(seedPipeline);
-      pass.setBindGroup(0, seedGroup(seed));
-      pass.dispatchWorkgroups(Math.ceil(slots / WORKGROUP));
-      pass.end();
+      const lossSeed = seedBufferFor(t0 + i + 1);
+      let pass: GPUComputePassEncoder;
+      if (lossSeed) {
+        pass = encoder.beginComputePass();
+        pass.setPipeline(seedPipeline);
+        pass.setBindGroup(0, seedGroup(seed, lossSeed));
+        pass.dispatchWorkgroups(Math.ceil(slots / WORKGROUP));
+        pass.end();
+      }
       encoder.clearBuffer(accumulate);
       const [g0, g1] = adjointGroups(inputs[i]!);
       pass = encoder.beginComputePass();
