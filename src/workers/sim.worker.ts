@@ -44,7 +44,13 @@ async function requestDevice(): Promise<
     [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') ||
     'unnamed adapter';
   try {
-    return { device: await adapter.requestDevice(), adapter: name };
+    // Adjoint kernels bind one gradient buffer per input and output: take all the adapter offers.
+    const device = await adapter.requestDevice({
+      requiredLimits: {
+        maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
+      },
+    });
+    return { device, adapter: name };
   } catch (error) {
     return { reason: `requestDevice failed on ${name}: ${String(error)}` };
   }
