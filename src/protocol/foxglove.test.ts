@@ -4,13 +4,12 @@ import {
   encodeMessageData,
   encodeSampleBatch,
   encodeTime,
-  msToNs,
-  nsToMs,
   parseClientBinary,
   parseClientJson,
   parseServerBinary,
   type FoxgloveParse,
 } from './foxglove.ts';
+import { msToNs } from './nanoTime.ts';
 
 function expectError(result: FoxgloveParse<unknown>, pattern: RegExp | string): void {
   expect(result.ok).toBe(false);
@@ -105,15 +104,5 @@ describe('Foxglove WebSocket v1 client JSON', () => {
       /reuses a subscription id/,
     );
     expectError(parseClientJson('{"op":"getParameters"}'), /unsupported op/);
-  });
-});
-
-describe('timestamps', () => {
-  it('converts milliseconds to nanoseconds and back without losing the sub-millisecond part', () => {
-    // Exactly representable doubles convert exactly (a Unix-epoch double in ms resolves ~0.24 µs).
-    expect(msToNs(1_763_860_000_123.5)).toBe(1_763_860_000_123_500_000n);
-    expect(msToNs(1_763_860_000_123.25)).toBe(1_763_860_000_123_250_000n);
-    expect(nsToMs(1_763_860_000_123_250_000n)).toBe(1_763_860_000_123.25);
-    expect(msToNs(0.000001)).toBe(1n);
   });
 });

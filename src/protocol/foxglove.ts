@@ -322,13 +322,3 @@ export function parseClientJson(text: string): FoxgloveParse<ClientJsonMessage> 
       };
   }
 }
-
-/** Nanoseconds since the epoch from milliseconds, exact to the nanosecond the double carries. */
-export function msToNs(ms: number): bigint {
-  const whole = Math.floor(ms);
-  return BigInt(whole) * 1_000_000n + BigInt(Math.round((ms - whole) * 1e6));
-}
-
-export function nsToMs(ns: bigint): number {
-  return Number(ns / 1_000_000n) + Number(ns % 1_000_000n) / 1e6;
-}

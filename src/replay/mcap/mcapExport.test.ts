@@ -4,7 +4,7 @@ import type { Sample } from '../../protocol/relay.ts';
 import { ReplayError } from '../replayError.ts';
 import type { ReplayStore } from '../replayStore.ts';
 import { exportMcap } from './mcapExport.ts';
-import { msToNs } from './mcapTime.ts';
+import { msToNs } from '../../protocol/nanoTime.ts';
 import { numericValueOf } from './sampleMessage.ts';
 import { CHANNELS, footbridgeSamples, openStore, recordFixture, STARTED_AT } from './testing.ts';
 

@@ -19,7 +19,7 @@ import type { IWritable } from '@mcap/core';
 import type { ChannelInfo } from '../../protocol/relay.ts';
 import { ReplayError } from '../replayError.ts';
 import type { ReplayStore } from '../replayStore.ts';
-import { msToNs } from './mcapTime.ts';
+import { msToNs } from '../../protocol/nanoTime.ts';
 import { SAMPLE_JSON_SCHEMA, SAMPLE_SCHEMA_NAME, sampleMessageJson } from './sampleMessage.ts';
 
 /** Name of the Metadata record that carries the recording's own fields. */

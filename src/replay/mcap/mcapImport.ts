@@ -32,7 +32,7 @@ import type { ChannelInfo, Sample } from '../../protocol/relay.ts';
 import { ReplayError } from '../replayError.ts';
 import type { ReplayStore } from '../replayStore.ts';
 import { CHANNEL_ID_KEY, RECORDING_METADATA_NAME } from './mcapExport.ts';
-import { nsToMs } from './mcapTime.ts';
+import { nsToMs } from '../../protocol/nanoTime.ts';
 import { numericValueOf } from './sampleMessage.ts';
 import { SampleColumns } from './sampleColumns.ts';
 

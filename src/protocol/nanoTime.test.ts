@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { createRandom } from '../../twin/random.ts';
-import { ReplayError } from '../replayError.ts';
-import { msToNs, nsToMs } from './mcapTime.ts';
+import { createRandom } from '../twin/random.ts';
+import { msToNs, nsToMs } from './nanoTime.ts';
 
 describe('ms ↔ ns', () => {
   it('converts whole and fractional milliseconds to exact nanoseconds', () => {
@@ -41,7 +40,7 @@ describe('ms ↔ ns', () => {
 
   it('refuses negative and non-finite times, which MCAP cannot hold', () => {
     for (const bad of [-1, NaN, Infinity]) {
-      expect(() => msToNs(bad)).toThrow(ReplayError);
+      expect(() => msToNs(bad)).toThrow(RangeError);
     }
     expect(() => msToNs(-1)).toThrow(/unsigned nanoseconds/);
   });

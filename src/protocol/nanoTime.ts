@@ -1,5 +1,6 @@
 /**
- * Millisecond floats (Twinbench) ↔ integer nanoseconds (MCAP), exact by construction.
+ * Millisecond floats (Twinbench) ↔ integer nanoseconds (MCAP, the Foxglove protocol), exact by
+ * construction.
  *
  * `BigInt(Math.round(ms * 1e6))` and `Number(ns) / 1e6` each round once more than needed: past
  * 2^53 ns (about 104 days, so every epoch time) `ms * 1e6` is no longer an integer and the
@@ -10,16 +11,13 @@
  * 1 ns) and every decimal with at most six digits after the point. Finer detail (below 1 ns)
  * is what MCAP cannot hold; it is rounded to the nearest nanosecond.
  */
-import { ReplayError } from '../replayError.ts';
-
 const NS_PER_MS = 1_000_000n;
 
-/** Nanoseconds for a time in ms; MCAP times are uint64, so it must be finite and ≥ 0. */
+/** Nanoseconds for a time in ms; the wire times are uint64, so it must be finite and ≥ 0. */
 export function msToNs(ms: number): bigint {
   if (!(ms >= 0) || !Number.isFinite(ms)) {
-    throw new ReplayError(
-      'invalid_argument',
-      `MCAP times are unsigned nanoseconds; ${ms} ms cannot be written. Shift the recording's times to be ≥ 0.`,
+    throw new RangeError(
+      `MCAP and Foxglove times are unsigned nanoseconds; ${ms} ms cannot be written. Shift the times to be ≥ 0.`,
     );
   }
   let whole = Math.floor(ms);
