@@ -1,3 +1,4 @@
+import type { RecordingSummary } from '../workers/recorderProtocol.ts';
 import type { Workbench } from './workbench.ts';
 
 /** What e2e tests read from the page (`window.__twinbench.snapshot()`); plain data only. */
@@ -16,6 +17,38 @@ export interface TestSnapshot {
   };
   readonly frames: number;
   readonly sceneDeflectionMm: number;
+  readonly recorder: {
+    readonly phase: string;
+    readonly problem: string | null;
+    readonly recordingId: string | null;
+    readonly samplesRecorded: number;
+    readonly samplesPersisted: number;
+    /** Device times (ms): first and last sample recorded, and the last one a flush covered. */
+    readonly firstTime: number | null;
+    readonly lastTime: number | null;
+    readonly persistedThrough: number | null;
+    readonly recordings: number;
+    readonly notices: readonly string[];
+  };
+}
+
+/** One channel's sample by name, as the e2e tests compare them; null when there is none. */
+export type NamedSample = {
+  readonly name: string;
+  readonly time: number;
+  readonly value: number;
+} | null;
+
+/** `window.__twinbench`. */
+export interface TestHook {
+  snapshot(): TestSnapshot;
+  /** Live telemetry's last sample at or before device time `t`, per channel (float32 values). */
+  liveAt(t: number, names: readonly string[]): NamedSample[];
+  recorder: {
+    list(): Promise<readonly RecordingSummary[]>;
+    /** `latestAt` on a stored recording, channels by name (resolved with its own table). */
+    latestAt(recordingId: string, t: number, names: readonly string[]): Promise<NamedSample[]>;
+  };
 }
 
 /** Counters the 3D view updates as it draws. */
@@ -24,7 +57,7 @@ export const sceneProbe = { frames: 0, deflectionMm: 0 };
 export function installTestHook(workbench: Workbench): void {
   const snapshot = (): TestSnapshot => {
     const state = workbench.store.getState();
-    const sim = state.sim;
+    const { sim, recorder } = state;
     const running = sim.phase === 'running' ? sim : null;
     return {
       connection: state.connection.status,
@@ -42,9 +75,47 @@ export function installTestHook(workbench: Workbench): void {
       },
       frames: sceneProbe.frames,
       sceneDeflectionMm: sceneProbe.deflectionMm,
+      recorder: {
+        phase: recorder.phase,
+        problem: recorder.problem,
+        recordingId: recorder.status?.recordingId ?? null,
+        samplesRecorded: recorder.status?.samplesRecorded ?? 0,
+        samplesPersisted: recorder.status?.samplesPersisted ?? 0,
+        firstTime: recorder.status?.firstTime ?? null,
+        lastTime: recorder.status?.lastTime ?? null,
+        persistedThrough: recorder.status?.persistedThrough ?? null,
+        recordings: recorder.recordings.length,
+        notices: recorder.notices.map((n) => n.message),
+      },
     };
   };
-  (window as unknown as { __twinbench: { snapshot: () => TestSnapshot } }).__twinbench = {
+  const liveAt = (t: number, names: readonly string[]): NamedSample[] =>
+    names.map((name) => {
+      let best: NamedSample = null;
+      workbench.telemetry.channel(name)?.history.forEach((time, value) => {
+        if (time <= t && (best === null || time > best.time)) best = { name, time, value };
+      });
+      return best;
+    });
+  const hook: TestHook = {
     snapshot,
+    liveAt,
+    recorder: {
+      list: () => workbench.recorder.list(),
+      async latestAt(recordingId, t, names) {
+        const recording = (await workbench.recorder.list()).find((r) => r.id === recordingId);
+        if (!recording) throw new Error(`Twinbench test hook: no recording "${recordingId}".`);
+        const ids = names.map((name) => {
+          const channel = recording.channels.find((ch) => ch.name === name);
+          if (!channel) throw new Error(`Twinbench test hook: recording has no channel "${name}".`);
+          return channel.id;
+        });
+        const samples = await workbench.recorder.latestAt(recordingId, t, ids);
+        return samples.map((s, i) =>
+          s ? { name: names[i]!, time: s.time, value: s.value } : null,
+        );
+      },
+    },
   };
+  (window as unknown as { __twinbench: TestHook }).__twinbench = hook;
 }

@@ -9,6 +9,12 @@ import {
 import { startSimulation, type SimState, type SimulationHost } from '../sim/simulationHost.ts';
 import { LiveTelemetry, type ChannelSummary } from '../telemetry/liveTelemetry.ts';
 import { STATUS_CHANNELS } from '../twin/footbridge.ts';
+import {
+  INITIAL_RECORDER_STATE,
+  startRecorder,
+  type RecorderHost,
+  type RecorderState,
+} from './recorder.ts';
 
 export interface DamageState {
   readonly member: number;
@@ -26,12 +32,16 @@ export interface WorkbenchState {
   readonly sim: SimState;
   /** The plant's damage as its status channels report it. */
   readonly damage: DamageState | null;
+  /** The recorder worker: what is being recorded to IndexedDB, and what already is. */
+  readonly recorder: RecorderState;
 }
 
 export interface Workbench {
   readonly store: StoreApi<WorkbenchState>;
   /** Live values for the frame loop (not reactive). */
   readonly telemetry: LiveTelemetry;
+  /** Records every relay sample in IndexedDB and answers queries on the recordings. */
+  readonly recorder: RecorderHost;
   sendCommand(command: TwinCommand): Promise<CommandResult>;
   dispose(): void;
 }
@@ -39,6 +49,8 @@ export interface Workbench {
 export interface WorkbenchOptions {
   readonly relayUrl: string;
   readonly preferGpu?: boolean;
+  /** Twin the recordings are filed under (default `footbridge`). */
+  readonly twin?: string;
   /** How often React-facing summaries refresh, ms. */
   readonly summaryIntervalMs?: number;
 }
@@ -61,6 +73,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     problems: [],
     sim: { phase: 'starting' },
     damage: null,
+    recorder: INITIAL_RECORDER_STATE,
   }));
   const addProblem = (message: string) =>
     store.setState((s) => ({
@@ -69,11 +82,21 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       ),
     }));
 
+  const recorder = startRecorder((state) => store.setState({ recorder: state }), {
+    twin: options.twin ?? 'footbridge',
+  });
+
   const relay: RelayClient = createRelayClient({
     url: options.relayUrl,
     onState: (connection) => store.setState({ connection }),
-    onChannels: (channels) => telemetry.setChannels(channels),
-    onSamples: (samples) => telemetry.ingest(samples),
+    onChannels: (channels) => {
+      telemetry.setChannels(channels);
+      recorder.setChannels(channels);
+    },
+    onSamples: (samples) => {
+      telemetry.ingest(samples);
+      recorder.append(samples);
+    },
     onStats: (sources, clients) => store.setState({ sources, clients }),
     onProblem: addProblem,
   });
@@ -109,11 +132,13 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   return {
     store,
     telemetry,
+    recorder,
     sendCommand: (command) => relay.sendCommand(command),
     dispose() {
       clearInterval(timer);
       relay.close();
       sim.dispose();
+      recorder.dispose();
     },
   };
 }

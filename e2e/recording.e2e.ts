@@ -1,0 +1,128 @@
+import { mkdirSync, writeFileSync } from 'node:fs';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { NamedSample, TestHook, TestSnapshot } from '../src/app/testHook.ts';
+import type { RecordingSummary } from '../src/workers/recorderProtocol.ts';
+import {
+  findChromium,
+  launchChromium,
+  requireChromium,
+  startServer,
+  type RunningServer,
+} from './support.ts';
+
+const ARTIFACTS = 'e2e/artifacts';
+type Hook = { __twinbench: TestHook };
+
+function snapshot(page: Page): Promise<TestSnapshot> {
+  return page.evaluate(() => (window as unknown as Hook).__twinbench.snapshot());
+}
+
+function listRecordings(page: Page): Promise<readonly RecordingSummary[]> {
+  return page.evaluate(() => (window as unknown as Hook).__twinbench.recorder.list());
+}
+
+function storedAt(page: Page, id: string, t: number, names: string[]): Promise<NamedSample[]> {
+  return page.evaluate(
+    ([id, t, names]) => (window as unknown as Hook).__twinbench.recorder.latestAt(id, t, names),
+    [id, t, names] as const,
+  );
+}
+
+async function waitFor(
+  page: Page,
+  what: string,
+  predicate: (s: TestSnapshot) => boolean,
+  timeoutMs = 15_000,
+): Promise<TestSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  let last: TestSnapshot | null = null;
+  while (Date.now() < deadline) {
+    last = await snapshot(page);
+    if (predicate(last)) return last;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`timed out waiting for ${what}; last snapshot: ${JSON.stringify(last)}`);
+}
+
+describe('recording live telemetry in Chromium', () => {
+  let server: RunningServer | null = null;
+  let browser: Browser | null = null;
+
+  beforeAll(async () => {
+    if (!findChromium()) return; // the test reports the skip (or fails under CI)
+    mkdirSync(ARTIFACTS, { recursive: true });
+    server = await startServer();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    const code = await server?.stop();
+    if (server) expect(code, `server should exit cleanly on SIGINT:\n${server.output()}`).toBe(0);
+  });
+
+  it('keeps the recording across a reload, with the values that were recorded', async (ctx) => {
+    const executablePath = requireChromium(ctx);
+    // No WebGPU needed: the simulation falls back to the CPU step, which is lighter on 2 cores.
+    browser = await launchChromium(executablePath, { webgpu: false });
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(server!.url);
+
+    // At least 2 s of live data recorded and written to IndexedDB by the once-a-second flush.
+    const recorded = await waitFor(
+      page,
+      '2 s of recorded, flushed samples',
+      ({ connection, recorder: r }) =>
+        connection === 'open' &&
+        r.recordingId !== null &&
+        r.firstTime !== null &&
+        r.persistedThrough !== null &&
+        r.persistedThrough - r.firstTime >= 2000,
+    );
+    const id = recorded.recorder.recordingId!;
+    const before = (await listRecordings(page)).find((r) => r.id === id)!;
+    expect(before).toMatchObject({ twin: 'footbridge', active: true });
+    const names = before.channels.map((ch) => ch.name);
+    expect(names.length).toBeGreaterThanOrEqual(17);
+
+    // A time well inside what was flushed: live telemetry still holds it in its history.
+    const t = recorded.recorder.persistedThrough! - 700;
+    const live = await page.evaluate(
+      ([t, names]) => (window as unknown as Hook).__twinbench.liveAt(t, names),
+      [t, names] as const,
+    );
+    const stored = await storedAt(page, id, t, names);
+    const sensors = live.flatMap((s, i) => (s && s.time > t - 100 ? [i] : [])); // the 100 Hz ones
+    expect(sensors.length).toBeGreaterThanOrEqual(17);
+    for (const i of sensors) {
+      // Live history keeps float32 values; the recording keeps the relay's float64 exactly.
+      expect(stored[i]?.time, names[i]).toBe(live[i]!.time);
+      expect(Math.fround(stored[i]!.value), names[i]).toBe(live[i]!.value);
+    }
+    await expect.poll(() => page.locator(`tr[data-recording="${id}"]`).count()).toBe(1);
+
+    await page.reload();
+    const after = await waitFor(
+      page,
+      'a new recording after the reload',
+      ({ recorder: r }) =>
+        r.phase === 'ready' && r.recordingId !== null && r.recordingId !== id && r.recordings >= 2,
+    );
+    expect(after.recorder.problem).toBeNull();
+
+    const kept = (await listRecordings(page)).find((r) => r.id === id);
+    expect(kept, 'the recording from before the reload').toBeDefined();
+    expect(kept!.active).toBe(false);
+    expect(kept!.channels.map((ch) => ch.name)).toEqual(names);
+    expect(kept!.storedSamples).toBeGreaterThanOrEqual(recorded.recorder.samplesPersisted);
+    expect(kept!.lastSampleTime).toBeGreaterThanOrEqual(recorded.recorder.persistedThrough!);
+    expect(await storedAt(page, id, t, names)).toEqual(stored);
+    await expect.poll(() => page.locator(`tr[data-recording="${id}"]`).count()).toBe(1);
+    const panel = page.locator('.panel', { has: page.getByTestId('recording-panel') });
+    writeFileSync(`${ARTIFACTS}/recording-panel.png`, await panel.screenshot());
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  });
+});
