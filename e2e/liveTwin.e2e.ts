@@ -1,38 +1,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { TestSnapshot } from '../src/app/testHook.ts';
 import {
   findChromium,
   launchChromium,
   requireChromium,
   startServer,
   type RunningServer,
+  snapshot,
+  waitFor,
 } from './support.ts';
 
 const ARTIFACTS = 'e2e/artifacts';
-
-function snapshot(page: Page): Promise<TestSnapshot> {
-  return page.evaluate(() =>
-    (window as unknown as { __twinbench: { snapshot(): TestSnapshot } }).__twinbench.snapshot(),
-  );
-}
-
-async function waitFor(
-  page: Page,
-  what: string,
-  predicate: (s: TestSnapshot) => boolean,
-  timeoutMs = 30_000,
-): Promise<TestSnapshot> {
-  const deadline = Date.now() + timeoutMs;
-  let last: TestSnapshot | null = null;
-  while (Date.now() < deadline) {
-    last = await snapshot(page);
-    if (predicate(last)) return last;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`timed out waiting for ${what}; last snapshot: ${JSON.stringify(last)}`);
-}
 
 /** Share of pixels in a PNG that differ clearly from its top-left pixel (decoded in the page). */
 async function drawnFraction(page: Page, png: Buffer): Promise<number> {

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { NamedSample, TestHook, TestSnapshot } from '../src/app/testHook.ts';
+import type { NamedSample, TestHook } from '../src/app/testHook.ts';
 import type { RecordingSummary } from '../src/workers/recorderProtocol.ts';
 import {
   findChromium,
@@ -9,14 +9,11 @@ import {
   requireChromium,
   startServer,
   type RunningServer,
+  waitFor,
 } from './support.ts';
 
 const ARTIFACTS = 'e2e/artifacts';
 type Hook = { __twinbench: TestHook };
-
-function snapshot(page: Page): Promise<TestSnapshot> {
-  return page.evaluate(() => (window as unknown as Hook).__twinbench.snapshot());
-}
 
 function listRecordings(page: Page): Promise<readonly RecordingSummary[]> {
   return page.evaluate(() => (window as unknown as Hook).__twinbench.recorder.list());
@@ -27,22 +24,6 @@ function storedAt(page: Page, id: string, t: number, names: string[]): Promise<N
     ([id, t, names]) => (window as unknown as Hook).__twinbench.recorder.latestAt(id, t, names),
     [id, t, names] as const,
   );
-}
-
-async function waitFor(
-  page: Page,
-  what: string,
-  predicate: (s: TestSnapshot) => boolean,
-  timeoutMs = 15_000,
-): Promise<TestSnapshot> {
-  const deadline = Date.now() + timeoutMs;
-  let last: TestSnapshot | null = null;
-  while (Date.now() < deadline) {
-    last = await snapshot(page);
-    if (predicate(last)) return last;
-    await page.waitForTimeout(200);
-  }
-  throw new Error(`timed out waiting for ${what}; last snapshot: ${JSON.stringify(last)}`);
 }
 
 describe('recording live telemetry in Chromium', () => {

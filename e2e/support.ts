@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import type { TestHook, TestSnapshot } from '../src/app/testHook.ts';
 import type { TestContext } from 'vitest';
 
 const require = createRequire(import.meta.url);
@@ -114,4 +115,28 @@ export async function startServer(
         child.kill('SIGINT');
       }),
   };
+}
+
+/** What the page's test hook reports now (src/app/testHook.ts). */
+export function snapshot(page: Page): Promise<TestSnapshot> {
+  return page.evaluate(() =>
+    (window as unknown as { __twinbench: TestHook }).__twinbench.snapshot(),
+  );
+}
+
+/** Polls the test hook until `predicate` holds; the error shows the last snapshot. */
+export async function waitFor(
+  page: Page,
+  what: string,
+  predicate: (s: TestSnapshot) => boolean,
+  timeoutMs = 30_000,
+): Promise<TestSnapshot> {
+  const deadline = Date.now() + timeoutMs;
+  let last: TestSnapshot | null = null;
+  while (Date.now() < deadline) {
+    last = await snapshot(page);
+    if (predicate(last)) return last;
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`timed out waiting for ${what}; last snapshot: ${JSON.stringify(last)}`);
 }

@@ -7,8 +7,6 @@ import * as Comlink from 'comlink';
 import type { ChannelInfo, Sample } from '../protocol/relay.ts';
 import {
   RECORDER_PROTOCOL_VERSION,
-  type LatestSample,
-  type RangeSeries,
   type RecorderEvent,
   type RecorderStatus,
   type RecorderWorkerApi,
@@ -40,24 +38,12 @@ export const INITIAL_RECORDER_STATE: RecorderState = {
   notices: [],
 };
 
-export interface RecorderHost {
+/** The queries are the worker's own (RecorderWorkerApi), forwarded. */
+export interface RecorderHost extends Pick<RecorderWorkerApi, 'list' | 'latestAt' | 'range'> {
   /** The relay's channel table; a changed table starts a new recording. */
   setChannels(channels: readonly ChannelInfo[]): void;
   /** One relay `samples` message; posted to the worker without copying. */
   append(samples: readonly Sample[]): void;
-  list(): Promise<readonly RecordingSummary[]>;
-  latestAt(
-    recordingId: string,
-    t: number,
-    channels: readonly number[],
-  ): Promise<(LatestSample | null)[]>;
-  range(
-    recordingId: string,
-    t0: number,
-    t1: number,
-    channels: readonly number[],
-    maxPoints: number,
-  ): Promise<RangeSeries[]>;
   dispose(): void;
 }
 
