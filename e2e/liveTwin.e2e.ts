@@ -1,14 +1,12 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import {
-  findChromium,
   launchChromium,
   requireChromium,
-  startServer,
-  type RunningServer,
   snapshot,
   waitFor,
+  useTwinbenchServer,
 } from './support.ts';
 
 const ARTIFACTS = 'e2e/artifacts';
@@ -33,31 +31,18 @@ async function drawnFraction(page: Page, png: Buffer): Promise<number> {
 }
 
 describe('the live twin in Chromium', () => {
-  let server: RunningServer | null = null;
-  let browser: Browser | null = null;
-
-  beforeAll(async () => {
-    if (!findChromium()) return; // each test reports the skip (or fails under CI)
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    const code = await server?.stop();
-    if (server) expect(code, `server should exit cleanly on SIGINT:\n${server.output()}`).toBe(0);
-  });
+  const twin = useTwinbenchServer(ARTIFACTS);
 
   it('shows the moving bridge from live telemetry, with the WGSL kernel running in the worker', async (ctx) => {
     const executablePath = requireChromium(ctx);
-    browser = await launchChromium(executablePath, { webgpu: true });
+    const browser = twin.track(await launchChromium(executablePath, { webgpu: true }));
     const page = await browser.newPage({ viewport: { width: 1440, height: 860 } });
     const consoleErrors: string[] = [];
     page.on('console', (m) => {
       if (m.type() === 'error') consoleErrors.push(m.text());
     });
     page.on('pageerror', (e) => consoleErrors.push(String(e)));
-    await page.goto(server!.url);
+    await page.goto(twin.url());
 
     const live = await waitFor(
       page,
@@ -111,7 +96,7 @@ describe('the live twin in Chromium', () => {
     const plain = await launchChromium(executablePath, { webgpu: false });
     try {
       const page = await plain.newPage({ viewport: { width: 1280, height: 800 } });
-      await page.goto(server!.url);
+      await page.goto(twin.url());
       const s = await waitFor(
         page,
         'the CPU fallback',

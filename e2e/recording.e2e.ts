@@ -1,16 +1,9 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeFileSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
 import type { NamedSample, TestHook } from '../src/app/testHook.ts';
 import type { RecordingSummary } from '../src/workers/recorderProtocol.ts';
-import {
-  findChromium,
-  launchChromium,
-  requireChromium,
-  startServer,
-  type RunningServer,
-  waitFor,
-} from './support.ts';
+import { launchChromium, requireChromium, waitFor, useTwinbenchServer } from './support.ts';
 
 const ARTIFACTS = 'e2e/artifacts';
 type Hook = { __twinbench: TestHook };
@@ -27,29 +20,16 @@ function storedAt(page: Page, id: string, t: number, names: string[]): Promise<N
 }
 
 describe('recording live telemetry in Chromium', () => {
-  let server: RunningServer | null = null;
-  let browser: Browser | null = null;
-
-  beforeAll(async () => {
-    if (!findChromium()) return; // the test reports the skip (or fails under CI)
-    mkdirSync(ARTIFACTS, { recursive: true });
-    server = await startServer();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    const code = await server?.stop();
-    if (server) expect(code, `server should exit cleanly on SIGINT:\n${server.output()}`).toBe(0);
-  });
+  const twin = useTwinbenchServer(ARTIFACTS);
 
   it('keeps the recording across a reload, with the values that were recorded', async (ctx) => {
     const executablePath = requireChromium(ctx);
     // No WebGPU needed: the simulation falls back to the CPU step, which is lighter on 2 cores.
-    browser = await launchChromium(executablePath, { webgpu: false });
+    const browser = twin.track(await launchChromium(executablePath, { webgpu: false }));
     const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(server!.url);
+    await page.goto(twin.url());
 
     // At least 2 s of live data recorded and written to IndexedDB by the once-a-second flush.
     const recorded = await waitFor(

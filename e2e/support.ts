@@ -1,9 +1,9 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import type { TestHook, TestSnapshot } from '../src/app/testHook.ts';
-import type { TestContext } from 'vitest';
+import { afterAll, beforeAll, expect, type TestContext } from 'vitest';
 
 const require = createRequire(import.meta.url);
 
@@ -139,4 +139,39 @@ export async function waitFor(
     await page.waitForTimeout(200);
   }
   throw new Error(`timed out waiting for ${what}; last snapshot: ${JSON.stringify(last)}`);
+}
+
+/**
+ * For a describe block: starts the real server before its tests (when Chromium is there; each
+ * test reports the skip otherwise), and afterwards closes the browsers handed to `track` and
+ * checks the server exits cleanly on SIGINT.
+ */
+export function useTwinbenchServer(artifacts: string): {
+  url: () => string;
+  track: (browser: Browser) => Browser;
+} {
+  let server: RunningServer | null = null;
+  const browsers: Browser[] = [];
+  beforeAll(async () => {
+    if (!findChromium()) return;
+    mkdirSync(artifacts, { recursive: true });
+    server = await startServer();
+  });
+  afterAll(async () => {
+    await Promise.all(browsers.map((b) => b.close()));
+    const running = server;
+    if (!running) return;
+    const code = await running.stop();
+    expect(code, `server should exit cleanly on SIGINT:\n${running.output()}`).toBe(0);
+  });
+  return {
+    url: () => {
+      if (!server) throw new Error('the server did not start (see beforeAll)');
+      return server.url;
+    },
+    track: (browser) => {
+      browsers.push(browser);
+      return browser;
+    },
+  };
 }
