@@ -3,7 +3,7 @@ import {
   norm,
   project,
   projectedGradient,
-  OptimizerInputError,
+  evaluateFinite,
   type FitOptions,
   type FitResult,
   type Objective,
@@ -43,14 +43,12 @@ export async function adam(
         evaluations,
         reason: 'cancelled',
       };
-    const { loss, gradient } = await objective(x);
     evaluations += 1;
-    if (!Number.isFinite(loss) || gradient.some((g) => !Number.isFinite(g))) {
-      throw new OptimizerInputError(
-        'non_finite',
-        `the objective returned a non-finite loss or gradient at iteration ${iteration}: lower the learning rate or tighten the bounds`,
-      );
-    }
+    const { loss, gradient } = await evaluateFinite(
+      objective,
+      x,
+      'lower the learning rate or tighten the bounds',
+    );
     if (loss < best.loss) best = { x: x.slice(), loss };
     const pg = projectedGradient(x, gradient, options.bounds);
     const gradientNorm = norm(pg);

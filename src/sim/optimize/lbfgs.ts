@@ -3,7 +3,7 @@ import {
   norm,
   project,
   projectedGradient,
-  OptimizerInputError,
+  evaluateFinite,
   type FitOptions,
   type FitResult,
   type Objective,
@@ -41,14 +41,7 @@ export async function lbfgs(
   let evaluations = 0;
   const evaluate = async (at: Float64Array) => {
     evaluations += 1;
-    const r = await objective(at);
-    if (!Number.isFinite(r.loss) || r.gradient.some((g) => !Number.isFinite(g))) {
-      throw new OptimizerInputError(
-        'non_finite',
-        'the objective returned a non-finite loss or gradient: tighten the bounds or rescale the parameters',
-      );
-    }
-    return r;
+    return evaluateFinite(objective, at, 'tighten the bounds or rescale the parameters');
   };
   let { loss, gradient } = await evaluate(x);
   const pairs: { s: Float64Array; y: Float64Array; rho: number }[] = [];

@@ -94,3 +94,19 @@ export function checkStart(x0: Float64Array, bounds: Bounds | undefined): void {
     }
   }
 }
+
+/** Evaluates the objective and refuses a non-finite loss or gradient, saying what to try (`fix`). */
+export async function evaluateFinite(
+  objective: Objective,
+  x: Float64Array,
+  fix: string,
+): Promise<{ readonly loss: number; readonly gradient: Float64Array }> {
+  const r = await objective(x);
+  if (!Number.isFinite(r.loss) || r.gradient.some((g) => !Number.isFinite(g))) {
+    throw new OptimizerInputError(
+      'non_finite',
+      `the objective returned a non-finite loss or gradient: ${fix}`,
+    );
+  }
+  return r;
+}
