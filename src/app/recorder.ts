@@ -39,7 +39,10 @@ export const INITIAL_RECORDER_STATE: RecorderState = {
 };
 
 /** The queries are the worker's own (RecorderWorkerApi), forwarded. */
-export interface RecorderHost extends Pick<RecorderWorkerApi, 'list' | 'latestAt' | 'range'> {
+export interface RecorderHost extends Pick<
+  RecorderWorkerApi,
+  'list' | 'latestAt' | 'range' | 'window'
+> {
   /** The relay's channel table; a changed table starts a new recording. */
   setChannels(channels: readonly ChannelInfo[]): void;
   /** One relay `samples` message; posted to the worker without copying. */
@@ -116,6 +119,7 @@ export function startRecorder(
       list: unavailable,
       latestAt: unavailable,
       range: unavailable,
+      window: unavailable,
       dispose() {},
     };
   }
@@ -221,6 +225,8 @@ export function startRecorder(
     latestAt: (recordingId, t, channels) => api.latestAt(recordingId, t, channels),
     range: (recordingId, t0, t1, channels, maxPoints) =>
       api.range(recordingId, t0, t1, channels, maxPoints),
+    window: (recordingId, t0, t1, channels, limit) =>
+      api.window(recordingId, t0, t1, channels, limit),
 
     dispose() {
       disposed = true;

@@ -31,6 +31,9 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((store) => store.close().catch(() => undefined)));
 });
 
+const byTimeChannelValue = (a: readonly number[], b: readonly number[]) =>
+  a[1]! - b[1]! || a[0]! - b[0]! || a[2]! - b[2]!;
+
 /** Random samples on `n` channels with jittered, shuffled times (some duplicates of time). */
 function randomSamples(seed: number, count: number, n = 3, spanMs = 10_000): Sample[] {
   const random = createRandom(seed);
@@ -246,6 +249,45 @@ describe('ReplayStore queries', () => {
       .map((s) => [s[0], s[1]] as const)
       .sort((a, b) => a[1] - b[1] || a[0] - b[0]);
     expect(out.map((s) => [s[0], s[1]])).toEqual(want);
+  });
+
+  it('window pages through [t0, t1) of chosen channels in time order, resuming where a limit cut it', async () => {
+    const { store } = await openStore({ chunking: { windowMs: 200, maxSamples: 30 } });
+    const rec = await store.createRecording({ twin: 't', channels });
+    const samples = randomSamples(6, 3000, 3, 5000);
+    store.append(rec.id, samples);
+    const want = samples
+      .filter((s) => s[1] >= 1200 && s[1] < 3700 && s[0] !== 1)
+      .map((s) => [s[0], s[1], s[2]] as const)
+      .sort(byTimeChannelValue);
+    const got: (readonly [number, number, number])[] = [];
+    let t = 1200;
+    let pages = 0;
+    for (;;) {
+      const page = await store.window(rec.id, t, 3700, { channels: [0, 2], limit: 97 });
+      pages++;
+      expect(page.samples.length).toBeLessThanOrEqual(97);
+      got.push(...page.samples.map((s) => [s[0], s[1], s[2]] as const));
+      if (page.complete) break;
+      expect(page.next).toBeGreaterThan(t);
+      t = page.next;
+    }
+    expect(pages).toBeGreaterThan(5);
+    expect(got.sort(byTimeChannelValue)).toEqual(want);
+    await expect(store.window(rec.id, 5, 4)).rejects.toThrow(/t0 ≤ t1/);
+  });
+
+  it('firstSampleTime is the earliest sample, stored or still in memory, and null for an empty recording', async () => {
+    const { store } = await openStore({ chunking: { windowMs: 200, maxSamples: 30 } });
+    const rec = await store.createRecording({ twin: 't', channels });
+    expect(await store.firstSampleTime(rec.id)).toBeNull();
+    store.append(rec.id, [[1, 5000, 1, 5001]]);
+    expect(await store.firstSampleTime(rec.id)).toBe(5000);
+    await store.flush();
+    store.append(rec.id, [[2, 4200.5, 1, 4300]]);
+    expect(await store.firstSampleTime(rec.id)).toBe(4200.5);
+    await store.flush();
+    expect(await store.firstSampleTime(rec.id)).toBe(4200.5);
   });
 });
 

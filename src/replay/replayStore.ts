@@ -300,6 +300,53 @@ export class ReplayStore {
     yield* replayQuery(this.db, meta, t0);
   }
 
+  /**
+   * Samples with device time in [t0, t1), in time order across channels (only `channels` when
+   * given), at most `limit` of them: the playback's read-ahead. `complete` is false when the
+   * limit cut the window short; `next` is then the time to continue from.
+   */
+  async window(
+    recordingId: string,
+    t0: number,
+    t1: number,
+    options: { readonly channels?: readonly number[]; readonly limit?: number } = {},
+  ): Promise<{ samples: Sample[]; complete: boolean; next: number }> {
+    if (!(t1 >= t0) || Number.isNaN(t0))
+      throw new ReplayError('invalid_argument', `window needs t0 ≤ t1, got ${t0}..${t1}.`);
+    const limit = options.limit ?? Infinity;
+    const wanted = options.channels === undefined ? null : new Set(options.channels);
+    const samples: Sample[] = [];
+    for await (const sample of this.replay(recordingId, t0)) {
+      if (sample[1] >= t1) break;
+      if (wanted !== null && !wanted.has(sample[0])) continue;
+      if (samples.length >= limit) {
+        // Resume at this sample's time; samples sharing it are sent again, so cut before them.
+        const next = sample[1];
+        while (samples.length > 0 && samples.at(-1)![1] === next) samples.pop();
+        return { samples, complete: false, next };
+      }
+      samples.push(sample);
+    }
+    return { samples, complete: true, next: t1 };
+  }
+
+  /** Device time of the recording's earliest sample, stored or in memory; null when it has none. */
+  async firstSampleTime(recordingId: string): Promise<number | null> {
+    const meta = this.meta(recordingId);
+    let first = Infinity;
+    for (const chunker of this.chunkers.get(recordingId)?.values() ?? []) {
+      for (const draft of chunker.drafts())
+        draft.forEach((time) => (first = Math.min(first, time)));
+    }
+    const range = IDBKeyRange.bound([meta.id, -Infinity, -Infinity], [meta.id, Infinity, Infinity]);
+    const cursor = await this.db
+      .transaction('chunkIndex', 'readonly')
+      .store.index('byRecordingT0')
+      .openCursor(range);
+    if (cursor !== null) first = Math.min(first, cursor.value.t0);
+    return first === Infinity ? null : first;
+  }
+
   // ---- internals -------------------------------------------------------------------------
 
   private async autoFlush(): Promise<void> {

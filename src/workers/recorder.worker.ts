@@ -37,6 +37,11 @@ const api: RecorderWorkerApi = {
   range: async (recordingId, t0, t1, channels, maxPoints) =>
     (await service()).range(recordingId, t0, t1, channels, maxPoints),
 
+  async window(recordingId, t0, t1, channels, limit) {
+    const page = await (await service()).window(recordingId, t0, t1, channels, limit);
+    return Comlink.transfer(page, [page.batch.buffer]);
+  },
+
   async close() {
     const current = opening;
     opening = null;

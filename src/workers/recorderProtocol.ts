@@ -32,7 +32,8 @@ export interface RecordingSummary {
   /** Bytes of sample data in IndexedDB, and the samples they hold (evictions subtract). */
   readonly bytes: number;
   readonly storedSamples: number;
-  /** Device time (ms since the epoch) of the latest stored sample; null when none. */
+  /** Device times (ms since the epoch) of the earliest and latest sample; null when none. */
+  readonly firstSampleTime: number | null;
   readonly lastSampleTime: number | null;
   /** True for the recording this worker is writing now. */
   readonly active: boolean;
@@ -64,6 +65,14 @@ export interface NewRecordingRequest {
   readonly twin: string;
   readonly channels: readonly ChannelInfo[];
   readonly notes?: string;
+}
+
+/** A stretch of a recording for playback: samples packed by `encodeSampleBatch`. */
+export interface SampleWindow {
+  readonly batch: Float64Array;
+  /** False when `limit` cut the window short; ask again from `next`. */
+  readonly complete: boolean;
+  readonly next: number;
 }
 
 export type RecorderEvent =
@@ -101,6 +110,17 @@ export interface RecorderWorkerApi {
     channels: readonly number[],
     maxPoints: number,
   ): Promise<RangeSeries[]>;
+  /**
+   * Samples with device time in [t0, t1) in time order, of `channels` (all when null), at most
+   * `limit`; the batch's buffer is transferred.
+   */
+  window(
+    recordingId: string,
+    t0: number,
+    t1: number,
+    channels: readonly number[] | null,
+    limit: number,
+  ): Promise<SampleWindow>;
   /** Writes what is pending and closes the store. */
   close(): Promise<void>;
 }

@@ -13,9 +13,10 @@ import type {
   RecorderEvent,
   RecorderStatus,
   RecordingSummary,
+  SampleWindow,
   StorageInfo,
 } from './recorderProtocol.ts';
-import { SAMPLE_STRIDE, decodeSampleBatch } from './sampleBatch.ts';
+import { SAMPLE_STRIDE, decodeSampleBatch, encodeSampleBatch } from './sampleBatch.ts';
 
 /** The part of `navigator.storage` a worker can use (`persist()` is Window-only). */
 export interface StorageLike {
@@ -183,6 +184,20 @@ export class RecorderService {
     return this.store.range(recordingId, t0, t1, channels, maxPoints);
   }
 
+  async window(
+    recordingId: string,
+    t0: number,
+    t1: number,
+    channels: readonly number[] | null,
+    limit: number,
+  ): Promise<SampleWindow> {
+    const page = await this.store.window(recordingId, t0, t1, {
+      ...(channels === null ? {} : { channels }),
+      limit,
+    });
+    return { batch: encodeSampleBatch(page.samples), complete: page.complete, next: page.next };
+  }
+
   status(): RecorderStatus {
     const session = this.session;
     const c = session?.counters ?? freshCounters();
@@ -263,7 +278,9 @@ export class RecorderService {
 
   private async summarize(meta: RecordingMeta, active: string | null): Promise<RecordingSummary> {
     let lastSampleTime: number | null = null;
+    let firstSampleTime: number | null = null;
     if (meta.bytes > 0 || meta.id === active) {
+      firstSampleTime = await this.store.firstSampleTime(meta.id);
       const latest = await this.store.latestAt(
         meta.id,
         Infinity,
@@ -283,6 +300,7 @@ export class RecorderService {
       notes: meta.notes,
       bytes: meta.bytes,
       storedSamples: Math.round(meta.bytes / BYTES_PER_SAMPLE),
+      firstSampleTime,
       lastSampleTime,
       active: meta.id === active,
     };

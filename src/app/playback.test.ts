@@ -1,0 +1,220 @@
+import 'fake-indexeddb/auto';
+import { IDBFactory } from 'fake-indexeddb';
+import { afterEach, describe, expect, it } from 'vitest';
+import { ReplayStore } from '../replay/replayStore.ts';
+import { manualTimer, regularSamples } from '../replay/testing.ts';
+import type { RecordingSummary, SampleWindow } from '../workers/recorderProtocol.ts';
+import { encodeSampleBatch } from '../workers/sampleBatch.ts';
+import { Playback, PlaybackError, type PlaybackSource, type PlaybackView } from './playback.ts';
+
+const channels = [0, 1, 2].map((id) => ({ id, name: `ch${id}`, unit: 'mm', source: 'test' }));
+const T0 = 1_700_000_000_000;
+const stores: ReplayStore[] = [];
+afterEach(async () => {
+  await Promise.all(stores.splice(0).map((s) => s.close()));
+});
+
+/** A 30 s, 3-channel, 100 Hz recording in a real ReplayStore, and a source reading it. */
+async function recorded(pageLimit?: number) {
+  const store = await ReplayStore.open({ indexedDB: new IDBFactory(), timer: manualTimer() });
+  stores.push(store);
+  const meta = await store.createRecording({ twin: 't', channels });
+  const samples = regularSamples(3, 100, 30, T0, (c, t) => c * 1000 + (t - T0) / 10);
+  store.append(meta.id, samples);
+  await store.endRecording(meta.id);
+  const windows: [number, number][] = [];
+  const source: PlaybackSource = {
+    async window(id, t0, t1, chs, limit) {
+      windows.push([t0, t1]);
+      const page = await store.window(id, t0, t1, {
+        ...(chs ? { channels: chs } : {}),
+        limit: pageLimit ?? limit,
+      });
+      return { batch: encodeSampleBatch(page.samples), complete: page.complete, next: page.next };
+    },
+  };
+  const summary: RecordingSummary = {
+    id: meta.id,
+    twin: 't',
+    startedAt: T0,
+    endedAt: T0 + 30_000,
+    channels,
+    notes: '',
+    bytes: 1,
+    storedSamples: samples.length,
+    firstSampleTime: T0,
+    lastSampleTime: samples.at(-1)![1],
+    active: false,
+  };
+  return { store, source, summary, windows, samples };
+}
+
+/** Ticks every 16 ms of fake wall time, letting window reads settle between frames. */
+async function run(playback: Playback, clock: { t: number }, ms: number) {
+  for (let elapsed = 0; elapsed < ms; elapsed += 16) {
+    clock.t += 16;
+    playback.tick(clock.t);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+async function settle(playback: Playback, clock: { t: number }) {
+  for (let i = 0; i < 50; i++) {
+    playback.tick(clock.t);
+    await new Promise((resolve) => setTimeout(resolve, 0));
+  }
+}
+
+function expectShowsStore(playback: Playback, store: ReplayStore, id: string) {
+  const cursor = (playback.state as Extract<PlaybackView, { mode: 'playback' }>).cursor;
+  return store.latestAt(id, cursor, [0, 1, 2]).then((want) => {
+    for (const ch of channels) {
+      const shown = playback.telemetry.channel(ch.name)!;
+      expect(shown.deviceTime, ch.name).toBe(want[ch.id]!.time);
+      expect(shown.value, ch.name).toBe(want[ch.id]!.value);
+    }
+  });
+}
+
+describe('Playback', () => {
+  it('opens paused at the first sample and shows the recorded values there', async () => {
+    const { store, source, summary } = await recorded();
+    const playback = new Playback(source, () => {});
+    playback.open(summary);
+    const clock = { t: 0 };
+    await settle(playback, clock);
+    expect(playback.state).toMatchObject({ mode: 'playback', cursor: T0, playing: false });
+    expect(playback.state).toMatchObject({ buffering: false });
+    await expectShowsStore(playback, store, summary.id);
+  });
+
+  it('advances the cursor at the chosen speed and shows what the store holds at the cursor', async () => {
+    const { store, source, summary } = await recorded();
+    const changes: PlaybackView[] = [];
+    const playback = new Playback(source, (v) => changes.push(v));
+    playback.open(summary);
+    const clock = { t: 0 };
+    await settle(playback, clock);
+    playback.setSpeed(2);
+    playback.play();
+    await run(playback, clock, 1600);
+    const v = playback.state as Extract<PlaybackView, { mode: 'playback' }>;
+    // 100 ticks of 16 ms after the first at 2×: 3.2 s of device time, less any buffering wait.
+    expect(v.cursor - T0).toBeGreaterThan(2500);
+    expect(v.cursor - T0).toBeLessThanOrEqual(3200);
+    playback.pause();
+    await settle(playback, clock);
+    await expectShowsStore(playback, store, summary.id);
+    // Every sample up to the cursor reached the telemetry, once, in order.
+    const ch1 = playback.telemetry.channel('ch1')!;
+    expect(ch1.count).toBe(Math.floor((v.cursor - T0) / 10) + 1);
+    expect(changes.some((c) => c.mode === 'playback' && c.playing)).toBe(true);
+  });
+
+  it('seeks backwards and forwards with fresh history before the cursor', async () => {
+    const { store, source, summary } = await recorded();
+    const playback = new Playback(source, () => {}, { historyMs: 5000 });
+    playback.open(summary);
+    const clock = { t: 0 };
+    playback.seek(T0 + 20_000.5);
+    await settle(playback, clock);
+    await expectShowsStore(playback, store, summary.id);
+    const history: number[] = [];
+    playback.telemetry.channel('ch0')!.history.forEach((t) => history.push(t));
+    expect(history[0]).toBe(T0 + 15_010);
+    expect(history.at(-1)).toBe(T0 + 20_000);
+    playback.seek(T0 + 7_777);
+    await settle(playback, clock);
+    await expectShowsStore(playback, store, summary.id);
+    // History starts at the cursor − 5 s: samples 2 780 … 7 770 ms.
+    expect(playback.telemetry.channel('ch2')!.count).toBe(500);
+  });
+
+  it('stops at the end, and play starts over from the beginning', async () => {
+    const { source, summary } = await recorded();
+    const playback = new Playback(source, () => {});
+    playback.open(summary);
+    const clock = { t: 0 };
+    playback.seek(summary.lastSampleTime! - 100);
+    await settle(playback, clock);
+    playback.play();
+    await run(playback, clock, 400);
+    expect(playback.state).toMatchObject({ cursor: summary.lastSampleTime, playing: false });
+    expect(playback.telemetry.latest('ch0')).toBe((summary.lastSampleTime! - T0) / 10);
+    playback.play();
+    expect(playback.state).toMatchObject({ cursor: T0, playing: true });
+  });
+
+  it('delivers every sample in order when reads come back in small pages', async () => {
+    const { source, summary, windows } = await recorded(37);
+    const playback = new Playback(source, () => {}, { readAheadMs: 1000 });
+    playback.open(summary);
+    playback.setSpeed(10);
+    playback.play();
+    const clock = { t: 0 };
+    await run(playback, clock, 800);
+    playback.pause();
+    await settle(playback, clock);
+    const v = playback.state as Extract<PlaybackView, { mode: 'playback' }>;
+    const seen: number[] = [];
+    playback.telemetry.channel('ch2')!.history.forEach((t) => seen.push(t));
+    const expected = Math.floor((v.cursor - T0) / 10) + 1;
+    expect(seen.length).toBe(Math.min(expected, 2048));
+    expect(seen.every((t, i) => i === 0 || t - seen[i - 1]! === 10)).toBe(true);
+    expect(windows.length).toBeGreaterThan(10);
+  });
+
+  it('discards a read that comes back after a seek made it stale', async () => {
+    const { source, summary } = await recorded();
+    const held: { resolve: () => void }[] = [];
+    const slow: PlaybackSource = {
+      window: (...args) =>
+        new Promise<SampleWindow>((resolve) =>
+          held.push({ resolve: () => void source.window(...args).then(resolve) }),
+        ),
+    };
+    const playback = new Playback(slow, () => {});
+    playback.open(summary); // reads around T0
+    playback.seek(T0 + 25_000); // reads around T0 + 25 s
+    for (const h of held.splice(0)) h.resolve();
+    await new Promise((r) => setTimeout(r, 20));
+    const clock = { t: 0 };
+    for (let i = 0; i < 20; i++) {
+      playback.tick(clock.t);
+      for (const h of held.splice(0)) h.resolve();
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    const times: number[] = [];
+    playback.telemetry.channel('ch0')!.history.forEach((t) => times.push(t));
+    expect(times.length).toBeGreaterThan(0);
+    expect(Math.min(...times)).toBeGreaterThanOrEqual(T0 + 15_000);
+  });
+
+  it('pauses with a problem when the recording cannot be read, and says why', async () => {
+    const { summary } = await recorded();
+    const failing: PlaybackSource = {
+      window: () => Promise.reject(new Error('no recording "x"')),
+    };
+    const playback = new Playback(failing, () => {});
+    playback.open(summary);
+    playback.play();
+    await new Promise((r) => setTimeout(r, 10));
+    expect(playback.state).toMatchObject({
+      playing: false,
+      problem: 'cannot read the recording: no recording "x"',
+    });
+  });
+
+  it('refuses an empty recording, a bad speed, and controls outside playback, with what to do', async () => {
+    const { source, summary } = await recorded();
+    const playback = new Playback(source, () => {});
+    expect(() => playback.play()).toThrow(PlaybackError);
+    expect(() =>
+      playback.open({ ...summary, firstSampleTime: null, lastSampleTime: null }),
+    ).toThrow(/holds no samples yet/);
+    playback.open(summary);
+    expect(() => playback.setSpeed(0)).toThrow(/positive number/);
+    playback.live();
+    expect(playback.state).toEqual({ mode: 'live' });
+  });
+});

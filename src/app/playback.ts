@@ -1,0 +1,252 @@
+/**
+ * Playback of a stored recording: a cursor in device time that advances at a chosen speed, and a
+ * {@link LiveTelemetry} fed with the recording's samples up to the cursor, so every view that
+ * draws live telemetry draws the recording instead. Plain TypeScript: the page calls `tick()`
+ * once per animation frame; tests call it with their own clock.
+ *
+ * Samples are read ahead from the recorder worker in windows (`window()`), a few seconds of
+ * device time at a time, and handed to the telemetry as the cursor passes them. A seek starts a
+ * fresh telemetry from the ten seconds before the new cursor, so sparklines have history at once.
+ */
+import type { Sample } from '../protocol/relay.ts';
+import { LiveTelemetry } from '../telemetry/liveTelemetry.ts';
+import type { RecordingSummary, SampleWindow } from '../workers/recorderProtocol.ts';
+import { decodeSampleBatch } from '../workers/sampleBatch.ts';
+
+export interface PlaybackSource {
+  window(
+    recordingId: string,
+    t0: number,
+    t1: number,
+    channels: readonly number[] | null,
+    limit: number,
+  ): Promise<SampleWindow>;
+}
+
+export type PlaybackView =
+  | { readonly mode: 'live' }
+  | {
+      readonly mode: 'playback';
+      readonly recordingId: string;
+      /** Device-time span of the recording (ms since the epoch). */
+      readonly start: number;
+      readonly end: number;
+      readonly cursor: number;
+      readonly playing: boolean;
+      readonly speed: number;
+      /** The cursor is ahead of the samples read so far (reading is slower than playing). */
+      readonly buffering: boolean;
+      readonly problem: string | null;
+    };
+
+export interface PlaybackOptions {
+  /** Device time kept behind the cursor after a seek, ms. */
+  readonly historyMs?: number;
+  /** Device time read ahead of the cursor at 1×, ms. */
+  readonly readAheadMs?: number;
+  /** Samples per window request. */
+  readonly pageLimit?: number;
+}
+
+export const PLAYBACK_SPEEDS = [0.25, 0.5, 1, 2, 5, 10] as const;
+
+export class PlaybackError extends Error {
+  override readonly name = 'PlaybackError';
+  constructor(
+    readonly reason: 'empty_recording' | 'bad_speed' | 'not_playing',
+    message: string,
+  ) {
+    super(`Twinbench playback: ${message}`);
+  }
+}
+
+/** Longest wall-clock step one tick advances; a tab returning from the background does not jump. */
+const MAX_TICK_MS = 250;
+
+export class Playback {
+  private view: PlaybackView = { mode: 'live' };
+  private display = new LiveTelemetry();
+  private readonly historyMs: number;
+  private readonly readAheadMs: number;
+  private readonly pageLimit: number;
+  /** Samples read but not yet passed by the cursor, in time order, from `due`. */
+  private pending: Sample[] = [];
+  private due = 0;
+  /** Device time up to which (exclusive) the recording has been read. */
+  private readThrough = 0;
+  private reading = false;
+  /** Bumped by every open and seek, so a late window of an older read is discarded. */
+  private generation = 0;
+  private lastTick: number | null = null;
+  private recording: RecordingSummary | null = null;
+
+  constructor(
+    private readonly source: PlaybackSource,
+    private readonly onChange: (view: PlaybackView) => void,
+    options: PlaybackOptions = {},
+  ) {
+    this.historyMs = options.historyMs ?? 10_000;
+    this.readAheadMs = options.readAheadMs ?? 3_000;
+    this.pageLimit = options.pageLimit ?? 50_000;
+  }
+
+  get state(): PlaybackView {
+    return this.view;
+  }
+
+  /** The telemetry views draw while playing back (its values are the recording's at the cursor). */
+  get telemetry(): LiveTelemetry {
+    return this.display;
+  }
+
+  get active(): boolean {
+    return this.view.mode === 'playback';
+  }
+
+  /** Switches to playback of `recording`, paused at its first sample. */
+  open(recording: RecordingSummary): void {
+    const { firstSampleTime: start, lastSampleTime: end } = recording;
+    if (start === null || end === null) {
+      throw new PlaybackError(
+        'empty_recording',
+        'this recording holds no samples yet; record some telemetry first, or pick another recording.',
+      );
+    }
+    this.recording = recording;
+    this.view = {
+      mode: 'playback',
+      recordingId: recording.id,
+      start,
+      end,
+      cursor: start,
+      playing: false,
+      speed: 1,
+      buffering: false,
+      problem: null,
+    };
+    this.seek(start);
+  }
+
+  /** Back to live telemetry. */
+  live(): void {
+    this.generation++;
+    this.pending = [];
+    this.due = 0;
+    this.view = { mode: 'live' };
+    this.onChange(this.view);
+  }
+
+  play(): void {
+    const v = this.playing();
+    // Playing from the end starts over.
+    if (v.cursor >= v.end) this.seek(v.start);
+    this.lastTick = null;
+    this.update({ playing: true });
+  }
+
+  pause(): void {
+    this.update({ playing: false });
+  }
+
+  setSpeed(speed: number): void {
+    if (!(speed > 0) || !Number.isFinite(speed))
+      throw new PlaybackError('bad_speed', `speed must be a positive number, got ${speed}.`);
+    this.playing();
+    this.update({ speed });
+  }
+
+  /** Moves the cursor to device time `t` (clamped to the recording). */
+  seek(t: number): void {
+    const v = this.playing();
+    const cursor = Math.min(Math.max(t, v.start), v.end);
+    this.generation++;
+    this.display = new LiveTelemetry();
+    this.display.setChannels(this.recording?.channels ?? []);
+    this.pending = [];
+    this.due = 0;
+    this.readThrough = Math.max(v.start, cursor - this.historyMs);
+    this.reading = false;
+    this.update({ cursor, buffering: true, problem: null });
+    this.readAhead();
+  }
+
+  /**
+   * Advances the cursor by the wall-clock time since the last tick times the speed, hands the
+   * samples it passed to the telemetry and reads ahead. `now` is a monotonic clock in ms.
+   */
+  tick(now: number): void {
+    if (this.view.mode !== 'playback') return;
+    const v = this.view;
+    const elapsed = this.lastTick === null ? 0 : Math.min(now - this.lastTick, MAX_TICK_MS);
+    this.lastTick = now;
+    let { cursor, playing } = v;
+    // While buffering the cursor waits for the data instead of running past it.
+    if (playing && !(v.buffering && this.readThrough <= cursor)) {
+      cursor = Math.min(v.end, cursor + elapsed * v.speed);
+      if (cursor >= v.end) playing = false;
+    }
+    this.feedThrough(cursor);
+    const buffering = this.readThrough <= cursor && this.readThrough <= v.end;
+    if (cursor !== v.cursor || playing !== v.playing || buffering !== v.buffering) {
+      this.view = { ...v, cursor, playing, buffering };
+      // The cursor moves every frame: only discrete changes are announced.
+      if (playing !== v.playing || buffering !== v.buffering) this.onChange(this.view);
+    }
+    this.readAhead();
+  }
+
+  private feedThrough(cursor: number): void {
+    let k = this.due;
+    while (k < this.pending.length && this.pending[k]![1] <= cursor) k++;
+    if (k === this.due) return;
+    this.display.ingest(this.pending.slice(this.due, k), cursor);
+    this.due = k;
+    if (this.due > 4096 && this.due > this.pending.length / 2) {
+      this.pending = this.pending.slice(this.due);
+      this.due = 0;
+    }
+  }
+
+  private readAhead(): void {
+    if (this.view.mode !== 'playback' || this.reading) return;
+    const v = this.view;
+    const horizon = Math.min(v.end + 1, v.cursor + this.readAheadMs * Math.max(1, v.speed));
+    if (this.readThrough >= horizon) return;
+    const t0 = this.readThrough;
+    const t1 = Math.min(v.end + 1, Math.max(horizon, t0 + 500));
+    const generation = this.generation;
+    this.reading = true;
+    this.source.window(v.recordingId, t0, t1, null, this.pageLimit).then(
+      (page) => {
+        if (generation !== this.generation) return;
+        this.reading = false;
+        for (const sample of decodeSampleBatch(page.batch)) this.pending.push(sample);
+        this.readThrough = page.complete ? t1 : page.next;
+        const current = this.playing();
+        this.feedThrough(current.cursor);
+        if (current.buffering && this.readThrough > current.cursor)
+          this.update({ buffering: false });
+        this.readAhead();
+      },
+      (error: unknown) => {
+        if (generation !== this.generation) return;
+        this.reading = false;
+        this.update({
+          playing: false,
+          problem: `cannot read the recording: ${error instanceof Error ? error.message : String(error)}`,
+        });
+      },
+    );
+  }
+
+  private playing(): Extract<PlaybackView, { mode: 'playback' }> {
+    if (this.view.mode !== 'playback')
+      throw new PlaybackError('not_playing', 'open a recording first (Recording panel ▶).');
+    return this.view;
+  }
+
+  private update(patch: Partial<Extract<PlaybackView, { mode: 'playback' }>>): void {
+    this.view = { ...this.playing(), ...patch };
+    this.onChange(this.view);
+  }
+}
