@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { NamedSample, TestHook } from '../src/app/testHook.ts';
+import { DEFLECTION_CHANNELS } from '../src/twin/deformation.ts';
 import type { RecordingSummary } from '../src/workers/recorderProtocol.ts';
 import { launchChromium, requireChromium, waitFor, useTwinbenchServer } from './support.ts';
 
@@ -83,7 +84,66 @@ describe('recording live telemetry in Chromium', () => {
     await expect.poll(() => page.locator(`tr[data-recording="${id}"]`).count()).toBe(1);
     const panel = page.locator('.panel', { has: page.getByTestId('recording-panel') });
     writeFileSync(`${ARTIFACTS}/recording-panel.png`, await panel.screenshot());
+
+    // The recording plays: the timeline runs its cursor and the views show the stored samples.
+    await page.getByTestId(`play-${id}`).click();
+    await expect
+      .poll(() => page.getByTestId('timeline').getAttribute('data-mode'))
+      .toBe('playback');
+    const playing = await waitFor(
+      page,
+      'the playback cursor 1.5 s into the recording',
+      ({ view }) =>
+        view.mode === 'playback' &&
+        view.recordingId === id &&
+        view.playing &&
+        view.cursor !== null &&
+        view.cursor >= kept!.firstSampleTime! + 1500,
+    );
+    expect(playing.view.problem).toBeNull();
+    await page.getByTestId('playback-toggle').click();
+    const paused = await waitFor(page, 'playback paused', ({ view }) => !view.playing);
+    const cursor = paused.view.cursor!;
+    const shown = await page.evaluate(
+      (names) => (window as unknown as Hook).__twinbench.displayed(names),
+      names,
+    );
+    const want = await storedAt(page, id, cursor, names);
+    expect(shown).toEqual(want);
+    // The 3D view draws the recorded deflection at the cursor.
+    const midspan = DEFLECTION_CHANNELS.vertical.L[1];
+    const drawn = await waitFor(
+      page,
+      'a frame drawn while paused',
+      (snap) => snap.frames > paused.frames,
+    );
+    expect(drawn.sceneDeflectionMm).toBe(want[names.indexOf(midspan)]!.value);
+
+    // Seeking by clicking the track: a quarter of the way in.
+    const track = page.getByTestId('playback-track');
+    const box = (await track.boundingBox())!;
+    await page.mouse.click(box.x + box.width / 4, box.y + box.height / 2);
+    const sought = await waitFor(
+      page,
+      'the cursor a quarter of the way in, with data',
+      ({ view }) =>
+        view.cursor !== null && view.cursor < cursor && !view.buffering && !view.playing,
+    );
+    const span = kept!.lastSampleTime! - kept!.firstSampleTime!;
+    expect(Math.abs(sought.view.cursor! - (kept!.firstSampleTime! + span / 4))).toBeLessThan(
+      span / 50,
+    );
+    expect(
+      await page.evaluate(
+        (names) => (window as unknown as Hook).__twinbench.displayed(names),
+        names,
+      ),
+    ).toEqual(await storedAt(page, id, sought.view.cursor!, names));
+    writeFileSync(`${ARTIFACTS}/playback.png`, await page.screenshot());
+
+    await page.getByTestId('playback-live').click();
+    await waitFor(page, 'back to live', ({ view }) => view.mode === 'live');
     expect(pageErrors).toEqual([]);
     await page.close();
-  });
+  }, 120_000);
 });

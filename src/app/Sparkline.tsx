@@ -5,12 +5,12 @@ const WINDOW_MS = 10_000;
 
 /** The last ten seconds of one channel, redrawn at the channel list's refresh rate. */
 export function Sparkline({ channel, tick }: { channel: string; tick: number }) {
-  const { telemetry } = useWorkbench();
+  const workbench = useWorkbench();
   const canvasRef = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = canvasRef.current;
     const ctx = canvas?.getContext('2d');
-    const live = telemetry.channel(channel);
+    const live = workbench.display().channel(channel);
     if (!canvas || !ctx || !live) return;
     const { width, height } = canvas;
     ctx.clearRect(0, 0, width, height);
@@ -38,6 +38,6 @@ export function Sparkline({ channel, tick }: { channel: string; tick: number }) 
       first = false;
     });
     ctx.stroke();
-  }, [telemetry, channel, tick]);
+  }, [workbench, channel, tick]);
   return <canvas ref={canvasRef} className="sparkline" width={96} height={22} aria-hidden />;
 }

@@ -17,6 +17,15 @@ export interface TestSnapshot {
   };
   readonly frames: number;
   readonly sceneDeflectionMm: number;
+  /** Live, or the playback's recording and cursor (device time, ms). */
+  readonly view: {
+    readonly mode: 'live' | 'playback';
+    readonly recordingId: string | null;
+    readonly cursor: number | null;
+    readonly playing: boolean;
+    readonly buffering: boolean;
+    readonly problem: string | null;
+  };
   readonly recorder: {
     readonly phase: string;
     readonly problem: string | null;
@@ -44,6 +53,8 @@ export interface TestHook {
   snapshot(): TestSnapshot;
   /** Live telemetry's last sample at or before device time `t`, per channel (float32 values). */
   liveAt(t: number, names: readonly string[]): NamedSample[];
+  /** The sample each channel shows now in the views: live, or the recording's at the cursor. */
+  displayed(names: readonly string[]): NamedSample[];
   recorder: {
     list(): Promise<readonly RecordingSummary[]>;
     /** `latestAt` on a stored recording, channels by name (resolved with its own table). */
@@ -75,6 +86,26 @@ export function installTestHook(workbench: Workbench): void {
       },
       frames: sceneProbe.frames,
       sceneDeflectionMm: sceneProbe.deflectionMm,
+      view: (() => {
+        const view = workbench.playback.state;
+        return view.mode === 'live'
+          ? {
+              mode: 'live',
+              recordingId: null,
+              cursor: null,
+              playing: false,
+              buffering: false,
+              problem: null,
+            }
+          : {
+              mode: 'playback',
+              recordingId: view.recordingId,
+              cursor: view.cursor,
+              playing: view.playing,
+              buffering: view.buffering,
+              problem: view.problem,
+            };
+      })(),
       recorder: {
         phase: recorder.phase,
         problem: recorder.problem,
@@ -97,9 +128,17 @@ export function installTestHook(workbench: Workbench): void {
       });
       return best;
     });
+  const displayed = (names: readonly string[]): NamedSample[] =>
+    names.map((name) => {
+      const channel = workbench.display().channel(name);
+      return channel && channel.count > 0
+        ? { name, time: channel.deviceTime, value: channel.value }
+        : null;
+    });
   const hook: TestHook = {
     snapshot,
     liveAt,
+    displayed,
     recorder: {
       list: () => workbench.recorder.list(),
       async latestAt(recordingId, t, names) {

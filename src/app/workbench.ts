@@ -9,6 +9,7 @@ import {
 import { startSimulation, type SimState, type SimulationHost } from '../sim/simulationHost.ts';
 import { LiveTelemetry, type ChannelSummary } from '../telemetry/liveTelemetry.ts';
 import { STATUS_CHANNELS } from '../twin/footbridge.ts';
+import { Playback, type PlaybackView } from './playback.ts';
 import {
   INITIAL_RECORDER_STATE,
   startRecorder,
@@ -34,6 +35,8 @@ export interface WorkbenchState {
   readonly damage: DamageState | null;
   /** The recorder worker: what is being recorded to IndexedDB, and what already is. */
   readonly recorder: RecorderState;
+  /** Live, or playing back a recording (its cursor here refreshes with the summaries). */
+  readonly view: PlaybackView;
 }
 
 export interface Workbench {
@@ -42,6 +45,10 @@ export interface Workbench {
   readonly telemetry: LiveTelemetry;
   /** Records every relay sample in IndexedDB and answers queries on the recordings. */
   readonly recorder: RecorderHost;
+  /** Playback of stored recordings; while it is active the views draw its telemetry. */
+  readonly playback: Playback;
+  /** What the views draw now: the recording at the playback cursor, or live telemetry. */
+  display(): LiveTelemetry;
   sendCommand(command: TwinCommand): Promise<CommandResult>;
   dispose(): void;
 }
@@ -74,6 +81,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     sim: { phase: 'starting' },
     damage: null,
     recorder: INITIAL_RECORDER_STATE,
+    view: { mode: 'live' },
   }));
   const addProblem = (message: string) =>
     store.setState((s) => ({
@@ -85,6 +93,19 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
   const recorder = startRecorder((state) => store.setState({ recorder: state }), {
     twin: options.twin ?? 'footbridge',
   });
+
+  // The cursor advances once per animation frame while a recording is open.
+  let frame: number | null = null;
+  const animate = (now: number) => {
+    playback.tick(now);
+    frame = playback.active ? requestAnimationFrame(animate) : null;
+  };
+  const playback = new Playback(recorder, (view) => {
+    store.setState({ view });
+    if (view.mode === 'playback' && frame === null) frame = requestAnimationFrame(animate);
+    refresh();
+  });
+  const display = () => (playback.active ? playback.telemetry : telemetry);
 
   const relay: RelayClient = createRelayClient({
     url: options.relayUrl,
@@ -120,8 +141,13 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
       simDamageKey = key;
       sim.setDamage(damage);
     }
+    const view = playback.state;
     store.setState({
-      channels: telemetry.summaries(),
+      view,
+      channels:
+        view.mode === 'playback'
+          ? playback.telemetry.summaries(view.cursor)
+          : telemetry.summaries(),
       totalSamples: telemetry.totalSamples,
       headTime: telemetry.headTime,
       damage,
@@ -133,9 +159,12 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     store,
     telemetry,
     recorder,
+    playback,
+    display,
     sendCommand: (command) => relay.sendCommand(command),
     dispose() {
       clearInterval(timer);
+      if (frame !== null) cancelAnimationFrame(frame);
       relay.close();
       sim.dispose();
       recorder.dispose();

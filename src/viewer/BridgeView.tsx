@@ -85,7 +85,7 @@ function Site() {
 }
 
 function Bridge() {
-  const { telemetry } = useWorkbench();
+  const workbench = useWorkbench();
   const def = useMemo(() => buildFootbridge(), []);
   const gauges = useMemo(() => {
     const map = new Map<number, string>();
@@ -136,6 +136,8 @@ function Bridge() {
     const deck = deckRef.current;
     if (!members || !nodes || !deck) return;
     const { exaggeration, strainLimit } = viewStore.getState();
+    // Live telemetry, or the recording at the playback cursor.
+    const telemetry = workbench.display();
     const readings = readDeflection(telemetry);
     nodeDisplacements(readings, def.nodes, scratch.displacement);
     const p = scratch.positions;

@@ -1,14 +1,21 @@
 import { useEffect, useRef } from 'react';
 import { useWorkbench, useWorkbenchState } from '../app/WorkbenchContext.tsx';
 import { formatClock } from '../app/format.ts';
+import { PlaybackTimeline } from './PlaybackTimeline.tsx';
 
 const WINDOW_S = 120;
 
+/** The timeline: following live data, or the cursor of a recording being played back. */
+export function TimelineBar() {
+  const view = useWorkbenchState((s) => s.view);
+  return view.mode === 'playback' ? <PlaybackTimeline view={view} /> : <LiveTimeline />;
+}
+
 /**
  * The timeline at live time: the last two minutes with how much data arrived in each second,
- * and the cursor following the head. Scrubbing comes with the replay buffer.
+ * and the cursor following the head. Recordings are played back from the Recording panel.
  */
-export function TimelineBar() {
+function LiveTimeline() {
   const { telemetry } = useWorkbench();
   const head = useWorkbenchState((s) => s.headTime);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -48,7 +55,7 @@ export function TimelineBar() {
   }, [telemetry, head]);
 
   return (
-    <div className="timeline" data-testid="timeline">
+    <div className="timeline" data-testid="timeline" data-mode="live">
       <div className="timeline-mode">
         <span className="tag tag-live">● LIVE</span>
         <span className="clock">{formatClock(head)}</span>
