@@ -146,4 +146,89 @@ describe('recording live telemetry in Chromium', () => {
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 120_000);
+
+  it('survives the browser storage quota running out: a notice, and no batch lost', async (ctx) => {
+    const executablePath = requireChromium(ctx);
+    const browser = twin.track(await launchChromium(executablePath, { webgpu: false }));
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(twin.url());
+    const origin = new URL(twin.url()).origin;
+    const cdp = await page.context().newCDPSession(page);
+
+    const before = await waitFor(
+      page,
+      'a second of recorded, flushed samples',
+      ({ recorder: r }) =>
+        r.persistedThrough !== null &&
+        r.firstTime !== null &&
+        r.persistedThrough - r.firstTime >= 1000,
+    );
+    const id = before.recorder.recordingId!;
+
+    // Shrink this origin's quota below what it already uses: no further write fits. (Chromium
+    // applies the override to writes; navigator.storage.estimate() goes on reporting the default.)
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin, quotaSize: 1000 });
+    const full = await waitFor(page, 'the quota notice', ({ recorder: r }) =>
+      r.notices.some((n) => /quota was exceeded/.test(n)),
+    );
+    await expect
+      .poll(() => page.getByTestId('recording-notice').textContent())
+      .toMatch(/quota|could not write/);
+    const panel = page.locator('.panel', { has: page.getByTestId('recording-panel') });
+    writeFileSync(`${ARTIFACTS}/quota-notice.png`, await panel.screenshot());
+    // Recording goes on in memory while the disk is "full".
+    const stuck = await waitFor(
+      page,
+      'two more seconds recorded while storage is full',
+      ({ recorder: r }) => r.lastTime !== null && r.lastTime - full.recorder.lastTime! >= 2000,
+    );
+    expect(stuck.recorder.recordingId).toBe(id);
+    expect(stuck.recorder.samplesPersisted).toBeLessThan(stuck.recorder.samplesRecorded);
+    const window = { t0: full.recorder.persistedThrough!, t1: stuck.recorder.lastTime! };
+
+    // Space comes back: every sample held in memory is written, none was dropped.
+    await cdp.send('Storage.overrideQuotaForOrigin', { origin });
+    const healed = await waitFor(
+      page,
+      'everything recorded during the outage written',
+      ({ recorder: r }) => r.persistedThrough !== null && r.persistedThrough >= window.t1,
+    );
+    expect(healed.recorder.problem).toBeNull();
+    expect(healed.recorder.notices.join('\n')).toMatch(/works again; nothing was lost/);
+
+    const recording = (await listRecordings(page)).find((r) => r.id === id)!;
+    const names = recording.channels.map((ch) => ch.name);
+    for (let k = 1; k <= 5; k++) {
+      const t = window.t0 + ((window.t1 - window.t0) * k) / 6;
+      const live = await page.evaluate(
+        ([t, names]) => (window as unknown as Hook).__twinbench.liveAt(t, names),
+        [t, names] as const,
+      );
+      const stored = await storedAt(page, id, t, names);
+      live.forEach((sample, i) => {
+        if (sample === null) return;
+        expect(stored[i]?.time, `${names[i]} at ${t}`).toBe(sample.time);
+        expect(Math.fround(stored[i]!.value), names[i]).toBe(sample.value);
+      });
+    }
+    // Every sample of the outage is stored: counts per channel from the store match live history.
+    const counts = await page.evaluate(
+      async ([id, t0, t1, names]) => {
+        const hook = (window as unknown as Hook).__twinbench;
+        return hook.recorder.countBetween(id, t0, t1, names);
+      },
+      [id, window.t0, window.t1, names] as const,
+    );
+    const liveCounts = await page.evaluate(
+      ([t0, t1, names]) => (window as unknown as Hook).__twinbench.liveCountBetween(t0, t1, names),
+      [window.t0, window.t1, names] as const,
+    );
+    expect(counts).toEqual(liveCounts);
+    expect(liveCounts.reduce((a, b) => a + b, 0)).toBeGreaterThan(1000);
+    expect(stuck.recorder.recordingId).toBe(healed.recorder.recordingId);
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 120_000);
 });

@@ -1,4 +1,5 @@
 import type { RecordingSummary } from '../workers/recorderProtocol.ts';
+import { SAMPLE_STRIDE } from '../workers/sampleBatch.ts';
 import type { Workbench } from './workbench.ts';
 
 /** What e2e tests read from the page (`window.__twinbench.snapshot()`); plain data only. */
@@ -59,7 +60,16 @@ export interface TestHook {
     list(): Promise<readonly RecordingSummary[]>;
     /** `latestAt` on a stored recording, channels by name (resolved with its own table). */
     latestAt(recordingId: string, t: number, names: readonly string[]): Promise<NamedSample[]>;
+    /** Stored samples per channel with device time in [t0, t1). */
+    countBetween(
+      recordingId: string,
+      t0: number,
+      t1: number,
+      names: readonly string[],
+    ): Promise<number[]>;
   };
+  /** Live history's samples per channel with device time in [t0, t1). */
+  liveCountBetween(t0: number, t1: number, names: readonly string[]): number[];
 }
 
 /** Counters the 3D view updates as it draws. */
@@ -135,20 +145,42 @@ export function installTestHook(workbench: Workbench): void {
         ? { name, time: channel.deviceTime, value: channel.value }
         : null;
     });
+  const channelIds = async (recordingId: string, names: readonly string[]) => {
+    const recording = (await workbench.recorder.list()).find((r) => r.id === recordingId);
+    if (!recording) throw new Error(`Twinbench test hook: no recording "${recordingId}".`);
+    return names.map((name) => {
+      const channel = recording.channels.find((ch) => ch.name === name);
+      if (!channel) throw new Error(`Twinbench test hook: recording has no channel "${name}".`);
+      return channel.id;
+    });
+  };
+  const liveCountBetween = (t0: number, t1: number, names: readonly string[]) =>
+    names.map((name) => {
+      let n = 0;
+      workbench.telemetry.channel(name)?.history.forEach((time) => {
+        if (time >= t0 && time < t1) n++;
+      });
+      return n;
+    });
   const hook: TestHook = {
     snapshot,
     liveAt,
     displayed,
+    liveCountBetween,
     recorder: {
       list: () => workbench.recorder.list(),
+      async countBetween(recordingId, t0, t1, names) {
+        const ids = await channelIds(recordingId, names);
+        const page = await workbench.recorder.window(recordingId, t0, t1, ids, 10_000_000);
+        const counts = new Map<number, number>();
+        for (let k = 0; k < page.batch.length; k += SAMPLE_STRIDE) {
+          const id = page.batch[k]!;
+          counts.set(id, (counts.get(id) ?? 0) + 1);
+        }
+        return ids.map((id) => counts.get(id) ?? 0);
+      },
       async latestAt(recordingId, t, names) {
-        const recording = (await workbench.recorder.list()).find((r) => r.id === recordingId);
-        if (!recording) throw new Error(`Twinbench test hook: no recording "${recordingId}".`);
-        const ids = names.map((name) => {
-          const channel = recording.channels.find((ch) => ch.name === name);
-          if (!channel) throw new Error(`Twinbench test hook: recording has no channel "${name}".`);
-          return channel.id;
-        });
+        const ids = await channelIds(recordingId, names);
         const samples = await workbench.recorder.latestAt(recordingId, t, ids);
         return samples.map((s, i) =>
           s ? { name: names[i]!, time: s.time, value: s.value } : null,
