@@ -52,15 +52,17 @@ export function fitClock(pairs: readonly ClockPair[]): ClockFit {
   const receiveReference = pairs[0]!.receiveTime;
   const x = pairs.map((p) => p.deviceTime - reference);
   const y = pairs.map((p) => p.receiveTime - receiveReference);
-  const slopes: number[] = [];
+  // A typed array sorts numerically in native code: ~10× faster than number[] with a comparator.
+  const slopes = new Float64Array((n * (n - 1)) / 2);
+  let count = 0;
   for (let i = 0; i < n; i++) {
     for (let j = i + 1; j < n; j++) {
       const dx = x[j]! - x[i]!;
-      if (dx !== 0) slopes.push((y[j]! - y[i]!) / dx);
+      if (dx !== 0) slopes[count++] = (y[j]! - y[i]!) / dx;
     }
   }
-  const slope = slopes.length > 0 ? median(slopes) : 1;
-  const residuals = x.map((xi, i) => y[i]! - slope * xi);
+  const slope = count > 0 ? median(slopes.subarray(0, count)) : 1;
+  const residuals = Float64Array.from(x, (xi, i) => y[i]! - slope * xi);
   const intercept = median(residuals);
   const jitterMs = median(residuals.map((r) => Math.abs(r - intercept)));
   return { offsetAtReference: receiveReference + intercept, reference, slope, jitterMs, pairs: n };
@@ -88,8 +90,9 @@ export class ClockEstimator {
   }
 }
 
-function median(values: number[]): number {
-  values.sort((a, b) => a - b);
+/** Median of `values` (sorted in place). */
+function median(values: Float64Array): number {
+  values.sort();
   const mid = values.length >> 1;
   return values.length % 2 === 1 ? values[mid]! : (values[mid - 1]! + values[mid]!) / 2;
 }
