@@ -1,4 +1,5 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { McapIndexedReader, TempBuffer } from '@mcap/core';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import type { NamedSample, TestHook } from '../src/app/testHook.ts';
@@ -143,6 +144,48 @@ describe('recording live telemetry in Chromium', () => {
 
     await page.getByTestId('playback-live').click();
     await waitFor(page, 'back to live', ({ view }) => view.mode === 'live');
+
+    // Export as MCAP: @mcap/core's indexed reader finds every stored sample in the download.
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByTestId(`export-${id}`).click(),
+    ]);
+    const file = `${ARTIFACTS}/${download.suggestedFilename()}`;
+    await download.saveAs(file);
+    const bytes = new Uint8Array(readFileSync(file));
+    const reader = await McapIndexedReader.Initialize({ readable: new TempBuffer(bytes) });
+    let messages = 0;
+    for await (const _ of reader.readMessages()) messages++;
+    const everything = await page.evaluate(
+      ([id, names]) =>
+        (window as unknown as Hook).__twinbench.recorder.countBetween(
+          id,
+          -Infinity,
+          Infinity,
+          names,
+        ),
+      [id, names] as const,
+    );
+    expect(messages).toBe(everything.reduce((a, b) => a + b, 0));
+    expect(reader.channelsById.size).toBe(names.length);
+
+    // Import it back: a new recording with the same samples.
+    const countBefore = (await listRecordings(page)).length;
+    await page.getByTestId('import-mcap').setInputFiles(file);
+    await expect
+      .poll(() => page.getByTestId('recording-message').textContent(), { timeout: 20_000 })
+      .toMatch(
+        new RegExp(
+          `imported ${messages.toLocaleString('en-US')} samples on ${names.length} channels`,
+        ),
+      );
+    const recordings = await listRecordings(page);
+    expect(recordings.length).toBe(countBefore + 1);
+    const imported = recordings.find(
+      (r) => !r.active && r.id !== id && r.storedSamples === messages,
+    );
+    expect(imported, 'the imported recording').toBeDefined();
+    expect(await storedAt(page, imported!.id, cursor, names)).toEqual(want);
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 120_000);

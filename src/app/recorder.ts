@@ -41,7 +41,14 @@ export const INITIAL_RECORDER_STATE: RecorderState = {
 /** The queries are the worker's own (RecorderWorkerApi), forwarded. */
 export interface RecorderHost extends Pick<
   RecorderWorkerApi,
-  'list' | 'latestAt' | 'range' | 'window'
+  | 'list'
+  | 'latestAt'
+  | 'range'
+  | 'window'
+  | 'exportMcap'
+  | 'importMcap'
+  | 'deleteRecording'
+  | 'setNotes'
 > {
   /** The relay's channel table; a changed table starts a new recording. */
   setChannels(channels: readonly ChannelInfo[]): void;
@@ -120,6 +127,10 @@ export function startRecorder(
       latestAt: unavailable,
       range: unavailable,
       window: unavailable,
+      exportMcap: unavailable,
+      importMcap: unavailable,
+      deleteRecording: unavailable,
+      setNotes: unavailable,
       dispose() {},
     };
   }
@@ -227,6 +238,21 @@ export function startRecorder(
       api.range(recordingId, t0, t1, channels, maxPoints),
     window: (recordingId, t0, t1, channels, limit) =>
       api.window(recordingId, t0, t1, channels, limit),
+    exportMcap: (recordingId) => api.exportMcap(recordingId),
+    importMcap: async (bytes, twin) => {
+      const report = await api.importMcap(Comlink.transfer(bytes, [bytes.buffer]), twin);
+      void refreshList();
+      return report;
+    },
+    deleteRecording: async (recordingId) => {
+      await api.deleteRecording(recordingId);
+      void refreshList();
+    },
+    setNotes: async (recordingId, notes) => {
+      const summary = await api.setNotes(recordingId, notes);
+      void refreshList();
+      return summary;
+    },
 
     dispose() {
       disposed = true;

@@ -158,6 +158,15 @@ export class ReplayStore {
     return meta;
   }
 
+  /** Replaces the recording's notes. */
+  async setNotes(recordingId: string, notes: string): Promise<RecordingMeta> {
+    this.assertOpen();
+    const meta = { ...this.meta(recordingId), notes };
+    await this.db.put('recordings', meta);
+    this.recordings.set(recordingId, meta);
+    return meta;
+  }
+
   async deleteRecording(recordingId: string): Promise<void> {
     this.meta(recordingId);
     await this.flushing;

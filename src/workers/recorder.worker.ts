@@ -42,6 +42,14 @@ const api: RecorderWorkerApi = {
     return Comlink.transfer(page, [page.batch.buffer]);
   },
 
+  async exportMcap(recordingId) {
+    const bytes = await (await service()).exportMcap(recordingId);
+    return Comlink.transfer(bytes, [bytes.buffer]);
+  },
+  importMcap: async (bytes, twin) => (await service()).importMcap(bytes, twin),
+  deleteRecording: async (recordingId) => (await service()).deleteRecording(recordingId),
+  setNotes: async (recordingId, notes) => (await service()).setNotes(recordingId, notes),
+
   async close() {
     const current = opening;
     opening = null;

@@ -5,7 +5,10 @@
  * callback, and query results.
  */
 import type { ChannelInfo } from '../protocol/relay.ts';
+import type { McapImportReport } from '../replay/mcap/mcapImport.ts';
 import type { LatestSample, RangeSeries } from '../replay/replayStore.ts';
+
+export type { McapImportReport } from '../replay/mcap/mcapImport.ts';
 
 export type { LatestSample, RangeSeries } from '../replay/replayStore.ts';
 
@@ -121,6 +124,13 @@ export interface RecorderWorkerApi {
     channels: readonly number[] | null,
     limit: number,
   ): Promise<SampleWindow>;
+  /** The recording as an MCAP file (Foxglove and Lichtblick open it); the buffer is transferred. */
+  exportMcap(recordingId: string): Promise<Uint8Array>;
+  /** A new recording from an MCAP file; what could not be imported is listed in the report. */
+  importMcap(bytes: Uint8Array, twin: string): Promise<McapImportReport>;
+  /** Deletes a finished recording and its samples; the one being written cannot be deleted. */
+  deleteRecording(recordingId: string): Promise<void>;
+  setNotes(recordingId: string, notes: string): Promise<RecordingSummary>;
   /** Writes what is pending and closes the store. */
   close(): Promise<void>;
 }

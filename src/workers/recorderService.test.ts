@@ -97,6 +97,42 @@ describe('RecorderService', () => {
     ]);
   });
 
+  it('exports a recording as MCAP and imports it back as a new recording with the same samples', async () => {
+    const { service } = await openService();
+    const rec = await service.start({ twin: 'footbridge', channels });
+    // Epoch times: MCAP reads a publish time of 0 as "not set".
+    service.append(batch(regularSamples(3, 100, 3, 1_700_000_000_000)));
+    await service.stop();
+    const bytes = await service.exportMcap(rec.id);
+    const report = await service.importMcap(bytes, 'footbridge');
+    expect(report).toMatchObject({ reader: 'indexed', channels: 3, samples: 900, errors: [] });
+    const copy = report.recordingId!;
+    const [a, b] = await Promise.all([
+      service.window(rec.id, -Infinity, Infinity, null, 10_000),
+      service.window(copy, -Infinity, Infinity, null, 10_000),
+    ]);
+    expect(b.batch).toEqual(a.batch);
+    expect((await service.list()).map((r) => r.id)).toEqual([rec.id, copy]);
+  });
+
+  it('deletes finished recordings but not the one being written, and keeps notes', async () => {
+    const { service, options } = await openService();
+    const old = await service.start({ twin: 'footbridge', channels });
+    service.append(batch(regularSamples(3, 100, 1)));
+    const current = await service.start({ twin: 'footbridge', channels });
+    await expect(service.deleteRecording(current.id)).rejects.toThrow(/being written; stop it/);
+    expect(await service.setNotes(old.id, 'wind gusts after 14:00')).toMatchObject({
+      notes: 'wind gusts after 14:00',
+    });
+    await service.deleteRecording(old.id);
+    expect((await service.list()).map((r) => r.id)).toEqual([current.id]);
+    await service.setNotes(current.id, 'second');
+    await service.close();
+    const after = await RecorderService.open(options);
+    open.push(after);
+    expect((await after.list()).map((r) => [r.id, r.notes])).toEqual([[current.id, 'second']]);
+  });
+
   it('ends the previous recording when a new one starts, and stop() seals everything', async () => {
     const { service } = await openService();
     const first = await service.start({ twin: 'footbridge', channels });

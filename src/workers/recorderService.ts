@@ -4,10 +4,13 @@
  * with status and notices reported through one callback. Tests run it on fake-indexeddb.
  */
 import { BYTES_PER_SAMPLE } from '../replay/chunkCodec.ts';
+import { exportMcap } from '../replay/mcap/mcapExport.ts';
+import { importMcap } from '../replay/mcap/mcapImport.ts';
 import { ReplayStore } from '../replay/replayStore.ts';
 import type { FlushTimer, RecordingMeta, ReplayStoreOptions } from '../replay/replayStore.ts';
 import type {
   LatestSample,
+  McapImportReport,
   NewRecordingRequest,
   RangeSeries,
   RecorderEvent,
@@ -196,6 +199,33 @@ export class RecorderService {
       limit,
     });
     return { batch: encodeSampleBatch(page.samples), complete: page.complete, next: page.next };
+  }
+
+  exportMcap(recordingId: string): Promise<Uint8Array> {
+    return exportMcap(this.store, recordingId);
+  }
+
+  async importMcap(bytes: Uint8Array, twin: string): Promise<McapImportReport> {
+    const report = await importMcap(this.store, bytes, { twin });
+    this.emitStatus();
+    return report;
+  }
+
+  async deleteRecording(recordingId: string): Promise<void> {
+    const session = this.session;
+    if (session?.phase === 'recording' && session.id === recordingId) {
+      throw new Error(
+        'Twinbench recorder: this recording is being written; stop it (or wait for the next one) before deleting it.',
+      );
+    }
+    await this.store.deleteRecording(recordingId);
+    await this.refreshStorage();
+    this.emitStatus();
+  }
+
+  async setNotes(recordingId: string, notes: string): Promise<RecordingSummary> {
+    const meta = await this.store.setNotes(recordingId, notes);
+    return this.summarize(meta, this.session?.phase === 'recording' ? this.session.id : null);
   }
 
   status(): RecorderStatus {
