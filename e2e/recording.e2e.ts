@@ -155,7 +155,7 @@ describe('recording live telemetry in Chromium', () => {
     const bytes = new Uint8Array(readFileSync(file));
     const reader = await McapIndexedReader.Initialize({ readable: new TempBuffer(bytes) });
     let messages = 0;
-    for await (const _ of reader.readMessages()) messages++;
+    for await (const message of reader.readMessages()) if (message.data.byteLength > 0) messages++;
     const everything = await page.evaluate(
       ([id, names]) =>
         (window as unknown as Hook).__twinbench.recorder.countBetween(
