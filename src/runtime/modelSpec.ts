@@ -38,9 +38,15 @@ export interface KernelSpec {
  * A storage buffer of f32 (or u32 for index tables). Roles:
  * - `state`: has a current and a next copy, swapped after every step; `initial` is state 0.
  * - `parameter`: constant over a run; the optimiser may write some of its elements.
- * - `input`: a time series, `width` values per step, filled from channels (row t is read at step t).
+ * - `input`: a time series of `length` values per step, filled from channels. Kernels see one
+ *   row: at step t the runtime copies row t of the series into the bound buffer, so a kernel
+ *   reads `heaters[h]`, not `heaters[t * width + h]`.
  * - `constant`: fixed data (geometry, index tables).
  * - `scratch`: written and read within one step (forces, fluxes); not carried between steps.
+ *
+ * Gradients flow through every f32 buffer of role state, parameter, input and scratch: the
+ * runtime marks the variables bound to them differentiable, so `// @diff` comments are optional
+ * in model kernels. Constants get no gradient.
  */
 export interface BufferSpec {
   readonly name: string;
@@ -48,7 +54,10 @@ export interface BufferSpec {
   readonly type: 'f32' | 'u32';
   /** Elements (of `type`) in the buffer; for `input`, elements per step (the row width). */
   readonly length: number;
-  /** Initial contents: every element, or one value for all. Omitted means zeros. */
+  /**
+   * Initial contents: every element, or one value for all. Omitted means zeros. For `input`,
+   * one row, used at every step the caller gives no series for.
+   */
   readonly initial?: readonly number[] | { readonly fill: number };
 }
 
@@ -61,7 +70,7 @@ export interface ParameterSpec {
   readonly count: number;
   readonly lower: number;
   readonly upper: number;
-  /** Starting value of the fit; defaults to the buffer's initial contents. */
+  /** Starting value of the fit (every element of the slice); defaults to the buffer's initial contents. */
   readonly initial?: number;
   readonly unit?: string;
 }
@@ -77,7 +86,17 @@ export interface InputSpec {
 /**
  * One kernel dispatch of a step. `bindings` maps each WGSL variable of the entry point to a
  * buffer; a `state` buffer is bound as `current` (read) or `next` (written). The runtime binds
- * the clock uniform `{ step: u32, time: f32, dt: f32 }` to any variable named in `clock`.
+ * the clock uniform to the variable named in `clock`, which the kernel declares as
+ * `var<uniform> clock: Clock` with `struct Clock { step: u32, time: f32, dt: f32 }`
+ * (time = step · dt, at the start of the step).
+ *
+ * Rules (checked when the model is compiled, with a `ModelError` naming the dispatch):
+ * every variable the entry point uses is bound; only `scratch` and `state`-as-`next` buffers
+ * are written; each of those is written by at most one dispatch per step, and every state
+ * buffer by exactly one; a dispatch may read a scratch buffer or a state's `next` copy only
+ * after the dispatch that writes it; no buffer is bound to two variables of one dispatch when
+ * either is written or gets gradients. A scratch buffer written with `+=` is zeroed before
+ * its dispatch.
  */
 export interface DispatchSpec {
   readonly kernel: string;
@@ -92,7 +111,10 @@ export interface BindingRef {
   readonly phase?: 'current' | 'next';
 }
 
-/** A scalar the model predicts: element `index` of state buffer `buffer`, compared with `channel`. */
+/**
+ * A scalar the model predicts: element `index` of f32 state buffer `buffer`, compared with
+ * `channel`. An observable without a channel is reported by `run` but not fitted.
+ */
 export interface ObservableSpec {
   readonly name: string;
   readonly buffer: string;
@@ -105,13 +127,18 @@ export interface ObservableSpec {
 /**
  * Σ over observation times t in the window and observables o of
  *   weight_o · (scale_o · state_t[o] − measured_o(t))²
- * plus regularisation terms on parameters. Observations are taken after every `every`-th step.
+ * plus regularisation terms on parameters. Observations are taken after every `every`-th step
+ * (state n·every, n ≥ 1). Measured values that are NaN (gaps) are left out of the sum.
  */
 export interface LossSpec {
   readonly kind: 'weighted_squared_error';
   readonly every: number;
-  /** Steps [start, end) whose resulting states are observed; defaults to the whole run. */
+  /**
+   * Steps [start, end) whose resulting states are observed; defaults to the whole run. Step s
+   * results in state s + 1, so the window holds the observations after n steps, start < n ≤ end.
+   */
   readonly window?: { readonly start: number; readonly end: number };
+  /** Observable name → weight; observables not named weigh 1. */
   readonly weights?: Readonly<Record<string, number>>;
   readonly regularisation: readonly RegularisationSpec[];
 }
@@ -136,7 +163,7 @@ export type RegularisationSpec =
 
 /** Measured data for a fit: each channel's samples at the observation times, in order. */
 export interface ObservationData {
-  /** Step counts after which each row was observed (multiples of `loss.every`). */
+  /** Step counts after which each row was observed (positive multiples of `loss.every`, increasing). */
   readonly steps: readonly number[];
   /** channel → one value per row. */
   readonly channels: Readonly<Record<string, Float64Array>>;
