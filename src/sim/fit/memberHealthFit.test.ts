@@ -1,57 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import { withGpu } from '../../gpu/testing/requireGpu.ts';
-import { buildFootbridge, footbridgeSensors } from '../../twin/footbridge.ts';
-import { FootbridgeSimulation } from '../../twin/footbridgeSim.ts';
-import { STATE_STRIDE } from '../../twin/trussModel.ts';
-import { stepTrussCpu } from '../../twin/trussStepCpu.ts';
 import { lbfgs } from '../optimize/lbfgs.ts';
+import { bridgeScenarioProblem } from './bridgeScenario.ts';
 import { identifyDamage } from './damageIdentification.ts';
-import {
-  memberHealthObjective,
-  withHealth,
-  type DisplacementSensor,
-  type HealthFitProblem,
-} from './memberHealthFit.ts';
+import { memberHealthObjective, withHealth, type HealthFitProblem } from './memberHealthFit.ts';
 
 const DAMAGED = 7; // bottom chord L7-8, next to midspan
 const TRUE_HEALTH = 0.6;
 
-/** A recording made by the float64 CPU plant with member 7 at 60 %: 10 samples at 100 Hz. */
-function recordedProblem(sampleCount = 10): HealthFitProblem {
-  const plant = new FootbridgeSimulation({ seed: 4, noise: 0 });
-  plant.setDamage({ member: DAMAGED, health: TRUE_HEALTH });
-  for (let i = 0; i < 60; i++) plant.advanceSample(); // walkers on the bridge, bridge moving
-  const initialState = Float32Array.from(plant.nodeState);
-  const load = new Float32Array(plant.truss.nodeCount * 4);
-  plant.loads.advance(0.01, load);
-  const sensors: DisplacementSensor[] = footbridgeSensors(buildFootbridge())
-    .filter((s) => s.kind === 'displacement')
-    .map((s) => ({
-      node: (s as { node: number }).node,
-      axis: ({ x: 0, y: 1, z: 2 } as const)[(s as { axis: 'x' | 'y' | 'z' }).axis],
-    }));
-  // The plant's own record, integrated in float64 from the same state under the same load.
-  const samples: Float64Array[] = [];
-  let state = Float64Array.from(initialState);
-  let next = new Float64Array(state.length);
-  for (let s = 0; s < sampleCount; s++) {
-    for (let k = 0; k < plant.substeps; k++) {
-      stepTrussCpu(plant.truss, state, next, load, plant.dt);
-      [state, next] = [next, state];
-    }
-    samples.push(Float64Array.from(sensors, (x) => state[x.node * STATE_STRIDE + x.axis]!));
-  }
-  plant.setDamage(null); // the fit starts from the intact design
-  return {
-    truss: plant.truss,
-    dt: plant.dt,
-    load,
-    initialState,
-    record: { sensors, stepsPerSample: plant.substeps, samples },
-    members: [DAMAGED],
-    stateBudget: 40,
-  };
-}
+/** A recording made by the float64 CPU plant with member 7 at 60 %: samples at 100 Hz. */
+const recordedProblem = (samples = 10): HealthFitProblem =>
+  bridgeScenarioProblem({ member: DAMAGED, health: TRUE_HEALTH, samples, noiseMm: 0, seed: 4 });
 
 describe('member health fit through the GPU adjoint', () => {
   it(
