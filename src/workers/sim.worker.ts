@@ -4,6 +4,7 @@ import { checkTrussKernel } from '../gpu/kernelSelfCheck.ts';
 import { createCpuBackend } from '../sim/cpuBackend.ts';
 import { FootbridgeRunner } from '../sim/footbridgeRunner.ts';
 import { createGpuBackend } from '../sim/gpuBackend.ts';
+import { requestWorkerDevice } from './requestWorkerDevice.ts';
 import {
   SIM_PROTOCOL_VERSION,
   type SimBackendInfo,
@@ -20,42 +21,6 @@ let device: GPUDevice | null = null;
 let backendInfo: SimBackendInfo = { kind: 'cpu', reason: 'not initialised' };
 let timer: ReturnType<typeof setInterval> | null = null;
 
-async function requestDevice(): Promise<
-  { device: GPUDevice; adapter: string } | { reason: string }
-> {
-  const gpu = (self.navigator as Navigator & { gpu?: GPU }).gpu;
-  if (!gpu)
-    return {
-      reason:
-        'this browser has no WebGPU in workers (navigator.gpu is missing); use a current Chrome or Edge, or enable WebGPU',
-    };
-  let adapter: GPUAdapter | null;
-  try {
-    adapter = await gpu.requestAdapter();
-  } catch (error) {
-    return { reason: `requestAdapter failed: ${String(error)}` };
-  }
-  if (!adapter)
-    return {
-      reason: 'WebGPU is present but no GPU adapter is available (blocklisted driver or no GPU)',
-    };
-  const info = adapter.info;
-  const name =
-    [info.vendor, info.architecture, info.device, info.description].filter(Boolean).join(' ') ||
-    'unnamed adapter';
-  try {
-    // Adjoint kernels bind one gradient buffer per input and output: take all the adapter offers.
-    const device = await adapter.requestDevice({
-      requiredLimits: {
-        maxStorageBuffersPerShaderStage: adapter.limits.maxStorageBuffersPerShaderStage,
-      },
-    });
-    return { device, adapter: name };
-  } catch (error) {
-    return { reason: `requestDevice failed on ${name}: ${String(error)}` };
-  }
-}
-
 const api: SimWorkerApi = {
   protocolVersion: () => SIM_PROTOCOL_VERSION,
 
@@ -64,7 +29,7 @@ const api: SimWorkerApi = {
     runner = new FootbridgeRunner(options.seed);
     const now = performance.now();
     if (options.preferGpu) {
-      const got = await requestDevice();
+      const got = await requestWorkerDevice();
       if ('device' in got) {
         device = got.device;
         try {

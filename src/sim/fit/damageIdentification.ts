@@ -16,6 +16,7 @@ export interface IdentifyOptions {
   /** Weight of the pull towards intact (Σ (1 − h)²) in the localisation stage, in the loss's units (mm²). */
   readonly prior?: number;
   readonly localisationIterations?: number;
+  readonly refineIterations?: number;
   readonly signal?: AbortSignal;
   readonly onProgress?: (stage: 'localise' | 'refine', progress: Progress) => void;
 }
@@ -70,7 +71,7 @@ export async function identifyDamage(
     },
     Float64Array.from([localise.x[member]!]),
     {
-      maxIterations: 30,
+      maxIterations: options.refineIterations ?? 30,
       gradientTolerance: 1e-12,
       bounds: bounds(1),
       ...(options.signal ? { signal: options.signal } : {}),
