@@ -44,6 +44,26 @@ function createBuffer(
  * kernel.step(40);
  * const state = await kernel.readState();
  */
+/**
+ * One compiled step pipeline per device: fits create a kernel per evaluation, and compiling the
+ * WGSL each time costs more than the steps on a small truss (seconds in a browser on SwiftShader).
+ */
+const pipelines = new WeakMap<GPUDevice, GPUComputePipeline>();
+
+function stepPipeline(device: GPUDevice): GPUComputePipeline {
+  let pipeline = pipelines.get(device);
+  if (pipeline === undefined) {
+    const module = device.createShaderModule({ label: 'trussStep.wgsl', code: shaderSource });
+    pipeline = device.createComputePipeline({
+      label: 'truss step',
+      layout: 'auto',
+      compute: { module, entryPoint: 'step' },
+    });
+    pipelines.set(device, pipeline);
+  }
+  return pipeline;
+}
+
 export function createTrussStepKernel(
   device: GPUDevice,
   truss: PackedTruss,
@@ -82,12 +102,7 @@ export function createTrussStepKernel(
     usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
   });
 
-  const module = device.createShaderModule({ label: 'trussStep.wgsl', code: shaderSource });
-  const pipeline = device.createComputePipeline({
-    label: 'truss step',
-    layout: 'auto',
-    compute: { module, entryPoint: 'step' },
-  });
+  const pipeline = stepPipeline(device);
   const bindGroups = [0, 1].map((from) =>
     device.createBindGroup({
       label: `truss step ${from}→${1 - from}`,

@@ -1,5 +1,5 @@
-import { generateAdjoint } from '../gpu/autodiff/adjoint.ts';
-import { checkModule } from '../gpu/autodiff/checker.ts';
+import { generateAdjoint, type AdjointKernel } from '../gpu/autodiff/adjoint.ts';
+import { checkModule, type CheckedModule } from '../gpu/autodiff/checker.ts';
 import { parseWgsl } from '../gpu/autodiff/parser.ts';
 import { trussStepWgsl } from '../gpu/trussStep.wgsl.ts';
 import { STATE_STRIDE, type PackedTruss } from '../twin/trussModel.ts';
@@ -37,6 +37,40 @@ fn main(@builtin(global_invocation_id) gid: vec3u) {
   if (gid.x < arrayLength(&seed)) { seed[gid.x] += weights[gid.x]; }
 }`;
 
+let generated: { checked: CheckedModule; adjoint: AdjointKernel } | null = null;
+const pipelines = new WeakMap<
+  GPUDevice,
+  { forward: GPUComputePipeline; reverse: GPUComputePipeline; seedPipeline: GPUComputePipeline }
+>();
+
+/**
+ * The step's adjoint is generated once and its pipelines compiled once per device: a fit calls
+ * this every evaluation, and recompiling cost 0.6–1 s per call in Dawn, more in a browser.
+ */
+function trajectoryPipelines(device: GPUDevice) {
+  if (generated === null) {
+    const checked = checkModule(parseWgsl(trussStepWgsl, 'trussStep.wgsl'));
+    generated = { checked, adjoint: generateAdjoint(checked, 'step', { mode: 'atomic' }) };
+  }
+  const { checked, adjoint } = generated;
+  let compiled = pipelines.get(device);
+  if (compiled === undefined) {
+    const pipeline = (label: string, code: string, entryPoint: string) =>
+      device.createComputePipeline({
+        label,
+        layout: 'auto',
+        compute: { module: device.createShaderModule({ label, code }), entryPoint },
+      });
+    compiled = {
+      forward: pipeline('truss step', trussStepWgsl, 'step'),
+      reverse: pipeline('truss step adjoint', adjoint.source, adjoint.entry),
+      seedPipeline: pipeline('loss seed', SEED_WGSL, 'main'),
+    };
+    pipelines.set(device, compiled);
+  }
+  return { checked, adjoint, ...compiled };
+}
+
 /**
  * The gradient of a loss over T truss steps on the GPU: forward steps store checkpoints, the
  * reverse pass recomputes each segment from its checkpoint and runs the generated adjoint of the
@@ -48,8 +82,7 @@ export async function trussTrajectoryGradient(
   input: TrajectoryGradientInput,
 ): Promise<TrajectoryGradient> {
   const { truss, schedule } = input;
-  const checked = checkModule(parseWgsl(trussStepWgsl, 'trussStep.wgsl'));
-  const adjoint = generateAdjoint(checked, 'step', { mode: 'atomic' });
+  const { checked, adjoint, forward, reverse, seedPipeline } = trajectoryPipelines(device);
   const stateBytes = truss.nodeCount * STATE_STRIDE * 4;
   const storage = GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST | GPUBufferUsage.COPY_SRC;
   const owned: GPUBuffer[] = [];
@@ -113,27 +146,6 @@ export async function trussTrajectoryGradient(
     return buffer(label, stateBytes);
   };
 
-  const forwardModule = device.createShaderModule({ label: 'trussStep', code: trussStepWgsl });
-  const forward = device.createComputePipeline({
-    label: 'truss step',
-    layout: 'auto',
-    compute: { module: forwardModule, entryPoint: 'step' },
-  });
-  const adjointModule = device.createShaderModule({
-    label: 'trussStep adjoint',
-    code: adjoint.source,
-  });
-  const reverse = device.createComputePipeline({
-    label: 'truss step adjoint',
-    layout: 'auto',
-    compute: { module: adjointModule, entryPoint: adjoint.entry },
-  });
-  const seedModule = device.createShaderModule({ label: 'loss seed', code: SEED_WGSL });
-  const seedPipeline = device.createComputePipeline({
-    label: 'loss seed',
-    layout: 'auto',
-    compute: { module: seedModule, entryPoint: 'main' },
-  });
   const groups = Math.ceil(truss.nodeCount / WORKGROUP);
   const slots = truss.nodeCount * STATE_STRIDE;
 
