@@ -4,6 +4,7 @@ import { TimelineBar } from '../viewer/TimelineBar.tsx';
 import { useView, viewStore } from '../viewer/viewStore.ts';
 import { ChannelList } from './ChannelList.tsx';
 import { DamagePanel } from './DamagePanel.tsx';
+import { FitPanel } from './FitPanel.tsx';
 import { RecordingPanel } from './RecordingPanel.tsx';
 import { SimPanel } from './SimPanel.tsx';
 import { ConnectionBadge, SimBadge } from './StatusBadges.tsx';
@@ -105,6 +106,10 @@ export function App() {
           <div className="panel">
             <h2>Simulation</h2>
             <SimPanel />
+          </div>
+          <div className="panel">
+            <h2>Fit</h2>
+            <FitPanel />
           </div>
           <div className="panel">
             <h2>Recording</h2>

@@ -18,6 +18,16 @@ export interface TestSnapshot {
   };
   readonly frames: number;
   readonly sceneDeflectionMm: number;
+  /** The Fit panel's fit: its phase, the losses reported so far, and the answer when done. */
+  readonly fit: {
+    readonly phase: string;
+    readonly losses: readonly number[];
+    readonly progressValue: number | null;
+    readonly result: { readonly member: number; readonly health: number } | null;
+    readonly message: string | null;
+  };
+  /** Damage the model runs with from an applied fit. */
+  readonly modelDamage: { readonly member: number; readonly health: number } | null;
   /** Live, or the playback's recording and cursor (device time, ms). */
   readonly view: {
     readonly mode: 'live' | 'playback';
@@ -96,6 +106,20 @@ export function installTestHook(workbench: Workbench): void {
       },
       frames: sceneProbe.frames,
       sceneDeflectionMm: sceneProbe.deflectionMm,
+      fit: {
+        phase: state.fit.phase,
+        losses: state.fit.phase === 'idle' ? [] : state.fit.progress.map((p) => p.loss),
+        progressValue: (() => {
+          const bar = document.querySelector<HTMLProgressElement>('[data-testid="fit-progress"]');
+          return bar ? bar.value : null;
+        })(),
+        result:
+          state.fit.phase === 'done'
+            ? { member: state.fit.result.member, health: state.fit.result.health }
+            : null,
+        message: state.fit.phase === 'failed' ? state.fit.message : null,
+      },
+      modelDamage: state.modelDamage,
       view: (() => {
         const view = workbench.playback.state;
         return view.mode === 'live'

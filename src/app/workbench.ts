@@ -9,6 +9,7 @@ import {
 import { startSimulation, type SimState, type SimulationHost } from '../sim/simulationHost.ts';
 import { LiveTelemetry, type ChannelSummary } from '../telemetry/liveTelemetry.ts';
 import { STATUS_CHANNELS } from '../twin/footbridge.ts';
+import { createFitHost, type FitHost, type FitState } from './fitHost.ts';
 import { Playback, type PlaybackView } from './playback.ts';
 import {
   INITIAL_RECORDER_STATE,
@@ -37,6 +38,10 @@ export interface WorkbenchState {
   readonly recorder: RecorderState;
   /** Live, or playing back a recording (its cursor here refreshes with the summaries). */
   readonly view: PlaybackView;
+  /** The fit worker's current or last fit. */
+  readonly fit: FitState;
+  /** Damage the model runs with because a fit result was applied; null when it follows the plant. */
+  readonly modelDamage: DamageState | null;
 }
 
 export interface Workbench {
@@ -49,6 +54,10 @@ export interface Workbench {
   readonly playback: Playback;
   /** What the views draw now: the recording at the playback cursor, or live telemetry. */
   display(): LiveTelemetry;
+  /** Runs parameter fits in their own worker. */
+  readonly fit: FitHost;
+  /** Gives the model (the simulation beside the plant) a fitted damage. */
+  applyFittedDamage(damage: DamageState): void;
   sendCommand(command: TwinCommand): Promise<CommandResult>;
   dispose(): void;
 }
@@ -82,6 +91,8 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     damage: null,
     recorder: INITIAL_RECORDER_STATE,
     view: { mode: 'live' },
+    fit: { phase: 'idle' },
+    modelDamage: null,
   }));
   const addProblem = (message: string) =>
     store.setState((s) => ({
@@ -105,6 +116,7 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     if (view.mode === 'playback' && frame === null) frame = requestAnimationFrame(animate);
     refresh();
   });
+  const fit = createFitHost((state) => store.setState({ fit: state }));
   const display = () => (playback.active ? playback.telemetry : telemetry);
 
   const relay: RelayClient = createRelayClient({
@@ -138,8 +150,10 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     // Keep the model's bridge damaged the way the plant reports it.
     const key = damage ? `${damage.member}:${damage.health.toFixed(3)}` : 'none';
     if (key !== simDamageKey) {
+      // The plant changed: the model follows it again, over any fitted damage.
       simDamageKey = key;
       sim.setDamage(damage);
+      store.setState({ modelDamage: null });
     }
     const view = playback.state;
     store.setState({
@@ -161,12 +175,18 @@ export function createWorkbench(options: WorkbenchOptions): Workbench {
     recorder,
     playback,
     display,
+    fit,
+    applyFittedDamage(damage) {
+      sim.setDamage(damage);
+      store.setState({ modelDamage: damage });
+    },
     sendCommand: (command) => relay.sendCommand(command),
     dispose() {
       clearInterval(timer);
       if (frame !== null) cancelAnimationFrame(frame);
       relay.close();
       sim.dispose();
+      fit.dispose();
       recorder.dispose();
     },
   };
