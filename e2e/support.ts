@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TestHook, TestSnapshot } from '../src/app/testHook.ts';
 import { afterAll, beforeAll, expect, type TestContext } from 'vitest';
 
@@ -48,6 +48,26 @@ export function requireChromium(ctx: TestContext): string {
   console.warn(`\n*** SKIPPING ${message} ***\n`);
   ctx.skip(message);
   throw new Error('unreachable');
+}
+
+/**
+ * Chromium with a profile on disk. `launchChromium`'s contexts are incognito, where Chromium keeps
+ * IndexedDB in memory; tests of what survives a browser restart need this one.
+ */
+export function launchPersistentChromium(
+  executablePath: string,
+  userDataDir: string,
+  options: { webgpu: boolean; viewport?: { width: number; height: number } },
+): Promise<BrowserContext> {
+  return chromium.launchPersistentContext(userDataDir, {
+    executablePath,
+    headless: true,
+    ...(options.viewport ? { viewport: options.viewport } : {}),
+    args: [
+      ...QUIET_FLAGS,
+      ...(options.webgpu ? WEBGPU_FLAGS : ['--disable-gpu', '--disable-features=WebGPU']),
+    ],
+  });
 }
 
 export async function launchChromium(
