@@ -1,5 +1,6 @@
 import { useMemo, useState } from 'react';
 import { buildFootbridge } from '../twin/footbridge.ts';
+import { MemberDamageInputs } from './MemberDamageInputs.tsx';
 import { useWorkbench, useWorkbenchState } from './WorkbenchContext.tsx';
 
 /** Operator command: weaken one member of the plant (a stiffness drop), or repair it. */
@@ -40,27 +41,16 @@ export function DamagePanel() {
           </>
         )}
       </p>
-      <label>
-        Member
-        <select value={member} onChange={(e) => setMember(Number(e.target.value))}>
-          {members.map((m, i) => (
-            <option key={i} value={i}>
-              {i} · {m.label}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Remaining stiffness <output>{Math.round(health * 100)} %</output>
-        <input
-          type="range"
-          min={0.1}
-          max={1}
-          step={0.05}
-          value={health}
-          onChange={(e) => setHealth(Number(e.target.value))}
-        />
-      </label>
+      <MemberDamageInputs
+        members={members}
+        label="Member"
+        member={member}
+        onMember={setMember}
+        health={health}
+        onHealth={setHealth}
+        minHealth={0.1}
+        maxHealth={1}
+      />
       <div className="buttons">
         <button
           disabled={!connected || busy}

@@ -3,6 +3,7 @@ import { buildFootbridge } from '../twin/footbridge.ts';
 import type { BridgeFitRequest, FitProgress } from '../workers/fitProtocol.ts';
 import type { FitState } from './fitHost.ts';
 import { LossChart } from './LossChart.tsx';
+import { MemberDamageInputs } from './MemberDamageInputs.tsx';
 import { useWorkbench, useWorkbenchState } from './WorkbenchContext.tsx';
 
 const WINDOWS = [
@@ -83,32 +84,17 @@ export function FitPanel() {
         adjoint of the step kernel.
       </p>
       <fieldset disabled={running}>
-        <label>
-          Hidden damage (the fit is not told)
-          <select
-            value={member}
-            data-testid="fit-member"
-            onChange={(e) => setMember(Number(e.target.value))}
-          >
-            {members.map((m, i) => (
-              <option key={i} value={i}>
-                {i} · {m.label}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Remaining stiffness <output>{Math.round(health * 100)} %</output>
-          <input
-            type="range"
-            min={0.3}
-            max={0.95}
-            step={0.05}
-            value={health}
-            data-testid="fit-health"
-            onChange={(e) => setHealth(Number(e.target.value))}
-          />
-        </label>
+        <MemberDamageInputs
+          members={members}
+          label="Hidden damage (the fit is not told)"
+          member={member}
+          onMember={setMember}
+          health={health}
+          onHealth={setHealth}
+          minHealth={0.3}
+          maxHealth={0.95}
+          testId="fit"
+        />
         <div className="fit-row">
           <label>
             Data window

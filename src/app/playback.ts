@@ -10,18 +10,11 @@
  */
 import type { Sample } from '../protocol/relay.ts';
 import { LiveTelemetry } from '../telemetry/liveTelemetry.ts';
-import type { RecordingSummary, SampleWindow } from '../workers/recorderProtocol.ts';
+import type { RecorderWorkerApi, RecordingSummary } from '../workers/recorderProtocol.ts';
 import { decodeSampleBatch } from '../workers/sampleBatch.ts';
 
-export interface PlaybackSource {
-  window(
-    recordingId: string,
-    t0: number,
-    t1: number,
-    channels: readonly number[] | null,
-    limit: number,
-  ): Promise<SampleWindow>;
-}
+/** Where playback reads a recording: the recorder worker's `window`. */
+export type PlaybackSource = Pick<RecorderWorkerApi, 'window'>;
 
 export type PlaybackView =
   | { readonly mode: 'live' }
