@@ -32,14 +32,14 @@ describe('the Fit panel in Chromium', () => {
       page,
       'three iterations reported',
       ({ fit }) => fit.phase === 'running' && fit.losses.length >= 3,
-      120_000,
+      240_000,
     );
     expect(early.fit.progressValue).toBeGreaterThan(0);
     const done = await waitFor(
       page,
       'the fit to finish',
       ({ fit }) => fit.phase === 'done' || fit.phase === 'failed',
-      240_000,
+      360_000,
     );
     expect(done.fit.message).toBeNull();
     expect(done.fit.progressValue).toBe(1);
@@ -67,5 +67,5 @@ describe('the Fit panel in Chromium', () => {
       .toContain(`member ${result.member}`);
     expect(pageErrors).toEqual([]);
     await page.close();
-  }, 420_000);
+  }, 660_000);
 });

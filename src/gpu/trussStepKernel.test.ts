@@ -77,4 +77,31 @@ describe('trussStep.wgsl against the CPU reference (Dawn)', () => {
         }
       }
     }));
+
+  it('traces the state after each group of steps exactly as stepping and reading back each time', (ctx) =>
+    withGpu(ctx, async (device) => {
+      const truss = packTruss(buildFootbridge());
+      const { dt, substeps } = footbridgeTimeStep(truss, 100);
+      const load = new Float32Array(truss.nodeCount * 4);
+      new FootbridgeLoads(truss.nodeCount, { seed: 3, arrivalRate: 5 }).advance(0.01, load);
+      const run = async (traced: boolean) => {
+        const kernel = createTrussStepKernel(device, truss, { dt });
+        kernel.writeLoad(load);
+        const states: Float32Array[] = [];
+        if (traced) states.push(...(await kernel.trace(substeps, 4)));
+        else
+          for (let k = 0; k < 4; k++) {
+            kernel.step(substeps);
+            states.push(await kernel.readState());
+          }
+        kernel.step(1); // the trace leaves the kernel at its last state
+        states.push(await kernel.readState());
+        kernel.destroy();
+        return states;
+      };
+      const [traced, stepped] = [await run(true), await run(false)];
+      expect(traced.length).toBe(5);
+      expect(traced).toEqual(stepped);
+      expect(traced[3]!.some((v) => v !== 0)).toBe(true);
+    }));
 });

@@ -15,6 +15,12 @@ export interface TrussStepKernel {
   step(count: number): void;
   /** Copies the current state back (STATE_STRIDE floats per node). */
   readState(): Promise<Float32Array>;
+  /**
+   * Steps `samples` × `stepsPerSample` times and returns the state after each group of
+   * `stepsPerSample`, with one submit and one readback: a readback per sample costs a round trip
+   * each, which in a browser can wait behind the page's rendering.
+   */
+  trace(stepsPerSample: number, samples: number): Promise<Float32Array[]>;
   /** Frees the kernel's buffers. The device stays with its owner. */
   destroy(): void;
 }
@@ -144,6 +150,38 @@ export function createTrussStepKernel(
       }
       pass.end();
       device.queue.submit([encoder.finish()]);
+    },
+    async trace(stepsPerSample, samples) {
+      if (samples <= 0) return [];
+      const trace = device.createBuffer({
+        label: 'truss state trace',
+        size: samples * stateBytes,
+        usage: GPUBufferUsage.MAP_READ | GPUBufferUsage.COPY_DST,
+      });
+      const encoder = device.createCommandEncoder({ label: 'truss trace' });
+      for (let k = 0; k < samples; k++) {
+        const pass = encoder.beginComputePass({ label: `truss steps to sample ${k}` });
+        pass.setPipeline(pipeline);
+        for (let s = 0; s < stepsPerSample; s++) {
+          pass.setBindGroup(0, bindGroups[current]);
+          pass.dispatchWorkgroups(workgroups);
+          current = current === 0 ? 1 : 0;
+        }
+        pass.end();
+        encoder.copyBufferToBuffer(states[current], 0, trace, k * stateBytes, stateBytes);
+      }
+      device.queue.submit([encoder.finish()]);
+      try {
+        await trace.mapAsync(GPUMapMode.READ);
+        const all = trace.getMappedRange();
+        const floats = stateBytes / 4;
+        return Array.from(
+          { length: samples },
+          (_, k) => new Float32Array(all.slice(k * stateBytes, (k + 1) * stateBytes), 0, floats),
+        );
+      } finally {
+        trace.destroy();
+      }
     },
     async readState() {
       const encoder = device.createCommandEncoder({ label: 'truss readback' });

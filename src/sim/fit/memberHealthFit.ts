@@ -61,9 +61,8 @@ export function memberHealthObjective(device: GPUDevice, problem: HealthFitProbl
     kernel.writeLoad(problem.load);
     let loss = 0;
     const seeds = new Map<number, Float32Array>();
-    for (let s = 0; s < record.samples.length; s++) {
-      kernel.step(record.stepsPerSample);
-      const state = await kernel.readState();
+    const states = await kernel.trace(record.stepsPerSample, record.samples.length);
+    states.forEach((state, s) => {
       const seed = new Float32Array(truss.nodeCount * STATE_STRIDE);
       record.sensors.forEach((sensor, j) => {
         const slot = sensor.node * STATE_STRIDE + sensor.axis;
@@ -72,7 +71,7 @@ export function memberHealthObjective(device: GPUDevice, problem: HealthFitProbl
         seed[slot] = seed[slot]! + 2 * residual * MM;
       });
       seeds.set((s + 1) * record.stepsPerSample, seed);
-    }
+    });
     kernel.destroy();
     const g = await trussTrajectoryGradient(device, {
       truss,
