@@ -68,4 +68,33 @@ describe('the Fit panel in Chromium', () => {
     expect(pageErrors).toEqual([]);
     await page.close();
   }, 660_000);
+
+  it('fits the PID example’s gains from the Fit panel, within 2 % of the hidden ones', async (ctx) => {
+    const executablePath = requireChromium(ctx);
+    const browser = twin.track(await launchChromium(executablePath, { webgpu: true }));
+    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(String(e)));
+    await page.goto(`${twin.url()}?gpu=off`);
+    await waitFor(page, 'the relay connected', ({ connection }) => connection === 'open');
+    await page.getByTestId('fit-model').selectOption('pid-plant');
+    await page.getByTestId('fit-example-iterations').fill('40');
+    await page.getByTestId('fit-run').click();
+    const done = await waitFor(
+      page,
+      'the PID fit to finish',
+      ({ fit }) => fit.phase === 'done' || fit.phase === 'failed',
+      360_000,
+    );
+    expect(done.fit.message).toBeNull();
+    expect(done.fit.losses.at(-1)!).toBeLessThan(done.fit.losses[0]! / 1000);
+    const parameters = done.fit.parameters!;
+    expect(parameters.map((p) => p.name)).toEqual(['kp', 'ki', 'kd']);
+    for (const p of parameters)
+      expect(Math.abs(p.fitted - p.truth) / p.truth, p.name).toBeLessThan(0.02);
+    await expect.poll(() => page.getByTestId('fit-result').locator('tbody tr').count()).toBe(3);
+    writeFileSync(`${ARTIFACTS}/fit-pid.png`, await page.getByTestId('fit-panel').screenshot());
+    expect(pageErrors).toEqual([]);
+    await page.close();
+  }, 420_000);
 });

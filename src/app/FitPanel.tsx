@@ -1,7 +1,12 @@
 import { useMemo, useState } from 'react';
 import { buildFootbridge } from '../twin/footbridge.ts';
-import type { BridgeFitRequest, FitProgress } from '../workers/fitProtocol.ts';
-import type { FitState } from './fitHost.ts';
+import type {
+  BridgeFitResult,
+  ExampleFitRequest,
+  ExampleFitResult,
+  FitProgress,
+} from '../workers/fitProtocol.ts';
+import type { FitJob, FitState } from './fitHost.ts';
 import { LossChart } from './LossChart.tsx';
 import { MemberDamageInputs } from './MemberDamageInputs.tsx';
 import { useWorkbench, useWorkbenchState } from './WorkbenchContext.tsx';
@@ -15,8 +20,10 @@ const WINDOWS = [
 const percent = (h: number) => `${(100 * h).toFixed(1)} %`;
 
 /** Share of the whole fit done: localisation iterations, then refinement iterations. */
-function fraction(request: BridgeFitRequest, last: FitProgress | undefined): number {
+function fraction(job: FitJob, last: FitProgress | undefined): number {
   if (!last) return 0;
+  if (job.kind === 'example') return Math.min(1, last.iteration / last.maxIterations);
+  const { request } = job;
   const total = request.localisationIterations + request.refineIterations;
   const done =
     last.stage === 'localise' ? last.iteration : request.localisationIterations + last.iteration;
@@ -26,8 +33,13 @@ function fraction(request: BridgeFitRequest, last: FitProgress | undefined): num
 function ProgressLine({ state }: { state: Exclude<FitState, { phase: 'idle' }> }) {
   const members = useMemo(() => buildFootbridge().members, []);
   const last = state.progress.at(-1);
-  if (!last) return <p className="muted">Recording the hidden plant and compiling kernels…</p>;
-  const stage = last.stage === 'localise' ? 'Localising (all 199 members)' : 'Refining';
+  if (!last) return <p className="muted">Recording the hidden truth and compiling kernels…</p>;
+  const stage =
+    last.stage === 'localise'
+      ? 'Localising (all 199 members)'
+      : last.stage === 'refine'
+        ? 'Refining'
+        : 'Fitting';
   return (
     <p className="fit-progress-line" data-testid="fit-progress-line">
       {stage}: iteration {last.iteration}/{last.maxIterations} · loss{' '}
@@ -40,6 +52,90 @@ function ProgressLine({ state }: { state: Exclude<FitState, { phase: 'idle' }> }
         </>
       ) : null}
     </p>
+  );
+}
+
+type ModelChoice = 'bridge' | ExampleFitRequest['example'];
+
+const MODELS: Record<ModelChoice, { name: string; about: string }> = {
+  bridge: {
+    name: 'Footbridge · member stiffness',
+    about:
+      'Every member’s stiffness, fitted by L-BFGS (bounded) through the generated adjoint of the step kernel, from the displacement sensors.',
+  },
+  'heat-plate': {
+    name: 'Heat plate · conductivity field',
+    about:
+      '16 patch conductivities of a 16 × 16 plate from 16 temperature sensors under 4 heaters (300 steps, 5 mK noise).',
+  },
+  'pid-plant': {
+    name: 'PID plant · controller gains',
+    about:
+      'Kp, Ki and Kd of a PID-controlled mass–spring–damper, from its recorded position response (600 steps, 0.5 mm noise).',
+  },
+};
+
+function BridgeAnswer({ result }: { result: BridgeFitResult }) {
+  const workbench = useWorkbench();
+  const members = useMemo(() => buildFootbridge().members, []);
+  return (
+    <div className="fit-result" data-testid="fit-result">
+      <p>
+        <strong>
+          Member {result.member} · {members[result.member]?.label} at {percent(result.health)}
+        </strong>{' '}
+        <span className="muted">
+          (hidden: member {result.truth.member} at {percent(result.truth.health)}) ·{' '}
+          {result.evaluations} evaluations in {(result.elapsedMs / 1000).toFixed(1)} s on{' '}
+          {result.adapter}
+        </span>
+      </p>
+      <button
+        type="button"
+        data-testid="fit-apply"
+        onClick={() =>
+          workbench.applyFittedDamage({ member: result.member, health: result.health })
+        }
+      >
+        Apply to the model
+      </button>
+    </div>
+  );
+}
+
+function ExampleAnswer({ result }: { result: ExampleFitResult }) {
+  return (
+    <div className="fit-result" data-testid="fit-result">
+      <table className="recordings">
+        <thead>
+          <tr>
+            <th>Parameter</th>
+            <th className="rec-num">Start</th>
+            <th className="rec-num">Fitted</th>
+            <th className="rec-num">Hidden</th>
+            <th className="rec-num">Error</th>
+          </tr>
+        </thead>
+        <tbody>
+          {result.parameters.map((p) => (
+            <tr key={p.name}>
+              <td>
+                {p.name} <span className="muted">{p.unit}</span>
+              </td>
+              <td className="rec-num">{p.start.toPrecision(4)}</td>
+              <td className="rec-num">{p.fitted.toPrecision(4)}</td>
+              <td className="rec-num">{p.truth.toPrecision(4)}</td>
+              <td className="rec-num">{percent(Math.abs(p.fitted - p.truth) / p.truth)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="muted">
+        Loss {result.lossStart.toExponential(2)} → {result.loss.toExponential(2)} in{' '}
+        {result.iterations} iterations ({result.evaluations} evaluations,{' '}
+        {(result.elapsedMs / 1000).toFixed(1)} s on {result.adapter})
+      </p>
+    </div>
   );
 }
 
@@ -66,92 +162,140 @@ export function FitPanel() {
   const [refineIterations, setRefine] = useState(15);
   const running = state.phase === 'running' || state.phase === 'cancelling';
 
+  const [model, setModel] = useState<ModelChoice>('bridge');
+  const [exampleIterations, setExampleIterations] = useState(40);
+
   const run = () =>
-    workbench.fit.run({
-      member,
-      health,
-      samples,
-      noiseMm,
-      seed,
-      localisationIterations,
-      refineIterations,
-    });
+    workbench.fit.run(
+      model === 'bridge'
+        ? {
+            kind: 'bridge',
+            request: {
+              member,
+              health,
+              samples,
+              noiseMm,
+              seed,
+              localisationIterations,
+              refineIterations,
+            },
+          }
+        : { kind: 'example', request: { example: model, seed, iterations: exampleIterations } },
+    );
 
   return (
     <div className="fit-panel" data-testid="fit-panel">
-      <p className="muted">
-        Footbridge · stiffness of every member, fitted by L-BFGS (bounded) through the generated
-        adjoint of the step kernel.
-      </p>
-      <fieldset disabled={running}>
-        <MemberDamageInputs
-          members={members}
-          label="Hidden damage (the fit is not told)"
-          member={member}
-          onMember={setMember}
-          health={health}
-          onHealth={setHealth}
-          minHealth={0.3}
-          maxHealth={0.95}
-          testId="fit"
-        />
-        <div className="fit-row">
-          <label>
-            Data window
-            <select value={samples} onChange={(e) => setSamples(Number(e.target.value))}>
-              {WINDOWS.map((w) => (
-                <option key={w.samples} value={w.samples}>
-                  {w.label}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Sensor noise (mm)
-            <select value={noiseMm} onChange={(e) => setNoiseMm(Number(e.target.value))}>
-              {[0, 0.0001, 0.001].map((n) => (
-                <option key={n} value={n}>
-                  {n === 0 ? 'none' : n}
-                </option>
-              ))}
-            </select>
-          </label>
-        </div>
-        <div className="fit-row">
-          <label title="L-BFGS iterations over all members' stiffness at once">
-            Localise iterations
-            <input
-              type="number"
-              min={1}
-              max={200}
-              value={localisationIterations}
-              data-testid="fit-iterations"
-              onChange={(e) => setLocalisation(Math.max(1, Number(e.target.value) || 1))}
-            />
-          </label>
-          <label title="L-BFGS iterations on the suspect member alone">
-            Refine iterations
-            <input
-              type="number"
-              min={1}
-              max={100}
-              value={refineIterations}
-              data-testid="fit-refine"
-              onChange={(e) => setRefine(Math.max(1, Number(e.target.value) || 1))}
-            />
-          </label>
-        </div>
-        <div className="fit-row">
-          <label title="Walkers on the deck and sensor noise follow the seed: the same seed, the same fit">
-            Seed
-            <input
-              type="number"
-              value={seed}
-              onChange={(e) => setSeed(Math.trunc(Number(e.target.value) || 0))}
-            />
-          </label>
-        </div>
-      </fieldset>
+      <label>
+        Model
+        <select
+          value={model}
+          data-testid="fit-model"
+          disabled={running}
+          onChange={(e) => setModel(e.target.value as ModelChoice)}
+        >
+          {Object.entries(MODELS).map(([key, m]) => (
+            <option key={key} value={key}>
+              {m.name}
+            </option>
+          ))}
+        </select>
+      </label>
+      <p className="muted">{MODELS[model].about}</p>
+      {model !== 'bridge' ? (
+        <fieldset disabled={running}>
+          <div className="fit-row">
+            <label>
+              Iterations
+              <input
+                type="number"
+                min={1}
+                max={500}
+                value={exampleIterations}
+                data-testid="fit-example-iterations"
+                onChange={(e) => setExampleIterations(Math.max(1, Number(e.target.value) || 1))}
+              />
+            </label>
+            <label title="Seeds the sensor noise of the recorded data: the same seed, the same fit">
+              Seed
+              <input
+                type="number"
+                value={seed}
+                onChange={(e) => setSeed(Math.trunc(Number(e.target.value) || 0))}
+              />
+            </label>
+          </div>
+        </fieldset>
+      ) : (
+        <fieldset disabled={running}>
+          <MemberDamageInputs
+            members={members}
+            label="Hidden damage (the fit is not told)"
+            member={member}
+            onMember={setMember}
+            health={health}
+            onHealth={setHealth}
+            minHealth={0.3}
+            maxHealth={0.95}
+            testId="fit"
+          />
+          <div className="fit-row">
+            <label>
+              Data window
+              <select value={samples} onChange={(e) => setSamples(Number(e.target.value))}>
+                {WINDOWS.map((w) => (
+                  <option key={w.samples} value={w.samples}>
+                    {w.label}
+                  </option>
+                ))}
+              </select>
+            </label>
+            <label>
+              Sensor noise (mm)
+              <select value={noiseMm} onChange={(e) => setNoiseMm(Number(e.target.value))}>
+                {[0, 0.0001, 0.001].map((n) => (
+                  <option key={n} value={n}>
+                    {n === 0 ? 'none' : n}
+                  </option>
+                ))}
+              </select>
+            </label>
+          </div>
+          <div className="fit-row">
+            <label title="L-BFGS iterations over all members' stiffness at once">
+              Localise iterations
+              <input
+                type="number"
+                min={1}
+                max={200}
+                value={localisationIterations}
+                data-testid="fit-iterations"
+                onChange={(e) => setLocalisation(Math.max(1, Number(e.target.value) || 1))}
+              />
+            </label>
+            <label title="L-BFGS iterations on the suspect member alone">
+              Refine iterations
+              <input
+                type="number"
+                min={1}
+                max={100}
+                value={refineIterations}
+                data-testid="fit-refine"
+                onChange={(e) => setRefine(Math.max(1, Number(e.target.value) || 1))}
+              />
+            </label>
+          </div>
+          <div className="fit-row">
+            <label title="Walkers on the deck and sensor noise follow the seed: the same seed, the same fit">
+              Seed
+              <input
+                type="number"
+                value={seed}
+                onChange={(e) => setSeed(Math.trunc(Number(e.target.value) || 0))}
+              />
+            </label>
+          </div>
+        </fieldset>
+      )}
       <div className="buttons">
         <button type="button" data-testid="fit-run" disabled={running} onClick={run}>
           {state.phase === 'failed' && state.retry ? 'Run again on a new device' : 'Run fit'}
@@ -172,7 +316,7 @@ export function FitPanel() {
             className="fit-progress"
             data-testid="fit-progress"
             max={1}
-            value={state.phase === 'done' ? 1 : fraction(state.request, state.progress.at(-1))}
+            value={state.phase === 'done' ? 1 : fraction(state.job, state.progress.at(-1))}
           />
           <ProgressLine state={state} />
           <LossChart progress={state.progress} />
@@ -184,32 +328,11 @@ export function FitPanel() {
           {state.message}
         </p>
       ) : null}
-      {state.phase === 'done' ? (
-        <div className="fit-result" data-testid="fit-result">
-          <p>
-            <strong>
-              Member {state.result.member} · {members[state.result.member]?.label} at{' '}
-              {percent(state.result.health)}
-            </strong>{' '}
-            <span className="muted">
-              (hidden: member {state.result.truth.member} at {percent(state.result.truth.health)}) ·{' '}
-              {state.result.evaluations} evaluations in {(state.result.elapsedMs / 1000).toFixed(1)}{' '}
-              s on {state.result.adapter}
-            </span>
-          </p>
-          <button
-            type="button"
-            data-testid="fit-apply"
-            onClick={() =>
-              workbench.applyFittedDamage({
-                member: state.result.member,
-                health: state.result.health,
-              })
-            }
-          >
-            Apply to the model
-          </button>
-        </div>
+      {state.phase === 'done' && state.answer.kind === 'bridge' ? (
+        <BridgeAnswer result={state.answer.result} />
+      ) : null}
+      {state.phase === 'done' && state.answer.kind === 'example' ? (
+        <ExampleAnswer result={state.answer.result} />
       ) : null}
       {modelDamage ? (
         <p className="notice" data-testid="fit-applied">

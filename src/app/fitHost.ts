@@ -7,32 +7,43 @@ import {
   FIT_PROTOCOL_VERSION,
   type BridgeFitRequest,
   type BridgeFitResult,
+  type ExampleFitRequest,
+  type ExampleFitResult,
   type FitOutcome,
   type FitProgress,
   type FitWorkerApi,
 } from '../workers/fitProtocol.ts';
 
+/** What to fit: the bridge's hidden damage, or a shipped example model's hidden parameters. */
+export type FitJob =
+  | { readonly kind: 'bridge'; readonly request: BridgeFitRequest }
+  | { readonly kind: 'example'; readonly request: ExampleFitRequest };
+
+export type FitAnswer =
+  | { readonly kind: 'bridge'; readonly result: BridgeFitResult }
+  | { readonly kind: 'example'; readonly result: ExampleFitResult };
+
 export type FitState =
   | { readonly phase: 'idle' }
   | {
       readonly phase: 'running' | 'cancelling';
-      readonly request: BridgeFitRequest;
+      readonly job: FitJob;
       readonly progress: readonly FitProgress[];
     }
   | {
       readonly phase: 'done';
-      readonly request: BridgeFitRequest;
+      readonly job: FitJob;
       readonly progress: readonly FitProgress[];
-      readonly result: BridgeFitResult;
+      readonly answer: FitAnswer;
     }
   | {
       readonly phase: 'cancelled';
-      readonly request: BridgeFitRequest;
+      readonly job: FitJob;
       readonly progress: readonly FitProgress[];
     }
   | {
       readonly phase: 'failed';
-      readonly request: BridgeFitRequest;
+      readonly job: FitJob;
       readonly progress: readonly FitProgress[];
       readonly message: string;
       /** True when running again can succeed (the device was lost and will be recreated). */
@@ -41,7 +52,7 @@ export type FitState =
 
 export interface FitHost {
   /** Starts a fit; ignored while one runs. */
-  run(request: BridgeFitRequest): void;
+  run(job: FitJob): void;
   cancel(): void;
   dispose(): void;
 }
@@ -49,6 +60,16 @@ export interface FitHost {
 export interface FitConnection {
   readonly endpoint: Comlink.Endpoint;
   terminate(): void;
+}
+
+/** A worker outcome with its result tagged by the kind of fit. */
+function answer<K extends FitAnswer['kind']>(
+  kind: K,
+  outcome: FitOutcome<Extract<FitAnswer, { kind: K }>['result']>,
+): FitOutcome<FitAnswer> {
+  return outcome.status === 'done'
+    ? { status: 'done', result: { kind, result: outcome.result } as FitAnswer }
+    : outcome;
 }
 
 function connectWorker(): FitConnection {
@@ -85,28 +106,35 @@ export function createFitHost(
   };
 
   return {
-    run(request) {
+    run(job) {
       if (state.phase === 'running' || state.phase === 'cancelling') return;
       const progress: FitProgress[] = [];
-      set({ phase: 'running', request, progress });
+      set({ phase: 'running', job, progress });
       const onProgress = (p: FitProgress) => {
         progress.push(p);
         if (state.phase === 'running' || state.phase === 'cancelling')
           set({ ...state, progress: [...progress] });
       };
       void remote()
-        .then((worker): Promise<FitOutcome> => worker.fitBridge(request, Comlink.proxy(onProgress)))
+        .then(async (worker): Promise<FitOutcome<FitAnswer>> => {
+          const proxy = Comlink.proxy(onProgress);
+          const outcome =
+            job.kind === 'bridge'
+              ? answer('bridge', await worker.fitBridge(job.request, proxy))
+              : answer('example', await worker.fitExample(job.request, proxy));
+          return outcome;
+        })
         .then(
           (outcome) => {
             switch (outcome.status) {
               case 'done':
-                return set({ phase: 'done', request, progress, result: outcome.result });
+                return set({ phase: 'done', job, progress, answer: outcome.result });
               case 'cancelled':
-                return set({ phase: 'cancelled', request, progress });
+                return set({ phase: 'cancelled', job, progress });
               case 'failed':
                 return set({
                   phase: 'failed',
-                  request,
+                  job,
                   progress,
                   message: outcome.message,
                   retry: outcome.reason === 'device_lost',
@@ -116,7 +144,7 @@ export function createFitHost(
           (error: unknown) =>
             set({
               phase: 'failed',
-              request,
+              job,
               progress,
               message: `the fit worker failed: ${error instanceof Error ? error.message : String(error)}`,
               retry: false,

@@ -24,6 +24,9 @@ export interface TestSnapshot {
     readonly losses: readonly number[];
     readonly progressValue: number | null;
     readonly result: { readonly member: number; readonly health: number } | null;
+    /** An example model's fitted parameters beside their hidden values. */
+    readonly parameters:
+      readonly { readonly name: string; readonly fitted: number; readonly truth: number }[] | null;
     readonly message: string | null;
   };
   /** Damage the model runs with from an applied fit. */
@@ -114,8 +117,16 @@ export function installTestHook(workbench: Workbench): void {
           return bar ? bar.value : null;
         })(),
         result:
-          state.fit.phase === 'done'
-            ? { member: state.fit.result.member, health: state.fit.result.health }
+          state.fit.phase === 'done' && state.fit.answer.kind === 'bridge'
+            ? { member: state.fit.answer.result.member, health: state.fit.answer.result.health }
+            : null,
+        parameters:
+          state.fit.phase === 'done' && state.fit.answer.kind === 'example'
+            ? state.fit.answer.result.parameters.map((p) => ({
+                name: p.name,
+                fitted: p.fitted,
+                truth: p.truth,
+              }))
             : null,
         message: state.fit.phase === 'failed' ? state.fit.message : null,
       },

@@ -22,8 +22,33 @@ export interface BridgeFitRequest {
   readonly refineIterations: number;
 }
 
+/** Fit a shipped example model to data recorded from its hidden truth (seeded noise). */
+export interface ExampleFitRequest {
+  readonly example: 'heat-plate' | 'pid-plant';
+  readonly seed: number;
+  readonly iterations: number;
+}
+
+export interface ExampleFitResult {
+  readonly example: ExampleFitRequest['example'];
+  readonly parameters: readonly {
+    readonly name: string;
+    readonly unit: string;
+    readonly start: number;
+    readonly fitted: number;
+    readonly truth: number;
+  }[];
+  readonly lossStart: number;
+  readonly loss: number;
+  readonly iterations: number;
+  readonly evaluations: number;
+  readonly elapsedMs: number;
+  readonly adapter: string;
+}
+
 export interface FitProgress {
-  readonly stage: 'localise' | 'refine';
+  /** The bridge fit localises then refines; an example fit is one stage. */
+  readonly stage: 'localise' | 'refine' | 'fit';
   readonly iteration: number;
   readonly maxIterations: number;
   readonly loss: number;
@@ -44,8 +69,8 @@ export interface BridgeFitResult {
   readonly adapter: string;
 }
 
-export type FitOutcome =
-  | { readonly status: 'done'; readonly result: BridgeFitResult }
+export type FitOutcome<R = BridgeFitResult> =
+  | { readonly status: 'done'; readonly result: R }
   | { readonly status: 'cancelled' }
   | {
       readonly status: 'failed';
@@ -61,6 +86,10 @@ export interface FitWorkerApi {
     request: BridgeFitRequest,
     onProgress: (progress: FitProgress) => void,
   ): Promise<FitOutcome>;
+  fitExample(
+    request: ExampleFitRequest,
+    onProgress: (progress: FitProgress) => void,
+  ): Promise<FitOutcome<ExampleFitResult>>;
   /** Stops the running fit at its next evaluation; it resolves `cancelled`. */
   cancel(): void;
   dispose(): void;
