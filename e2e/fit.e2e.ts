@@ -7,8 +7,8 @@ const ARTIFACTS = 'e2e/artifacts';
 describe('the Fit panel in Chromium', () => {
   const twin = useTwinbenchServer(ARTIFACTS);
 
-  it('finds a hidden bridge damage with progress and a falling loss, and applies it to the model', async (ctx) => {
-    const executablePath = requireChromium(ctx);
+  /** The workbench in a WebGPU Chromium, connected to the relay; page errors are collected. */
+  async function openWorkbench(executablePath: string) {
     const browser = twin.track(await launchChromium(executablePath, { webgpu: true }));
     const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
     const pageErrors: string[] = [];
@@ -17,6 +17,11 @@ describe('the Fit panel in Chromium', () => {
     // emulated GPU, and the fit should not queue behind 3 000 live steps a second.
     await page.goto(`${twin.url()}?gpu=off`);
     await waitFor(page, 'the relay connected', ({ connection }) => connection === 'open');
+    return { page, pageErrors };
+  }
+
+  it('finds a hidden bridge damage with progress and a falling loss, and applies it to the model', async (ctx) => {
+    const { page, pageErrors } = await openWorkbench(requireChromium(ctx));
 
     const panel = page.getByTestId('fit-panel');
     await panel.scrollIntoViewIfNeeded();
@@ -70,13 +75,7 @@ describe('the Fit panel in Chromium', () => {
   }, 660_000);
 
   it('fits the PID example’s gains from the Fit panel, within 2 % of the hidden ones', async (ctx) => {
-    const executablePath = requireChromium(ctx);
-    const browser = twin.track(await launchChromium(executablePath, { webgpu: true }));
-    const page = await browser.newPage({ viewport: { width: 1440, height: 1000 } });
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(String(e)));
-    await page.goto(`${twin.url()}?gpu=off`);
-    await waitFor(page, 'the relay connected', ({ connection }) => connection === 'open');
+    const { page, pageErrors } = await openWorkbench(requireChromium(ctx));
     await page.getByTestId('fit-model').selectOption('pid-plant');
     await page.getByTestId('fit-example-iterations').fill('40');
     await page.getByTestId('fit-run').click();

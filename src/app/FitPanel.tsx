@@ -55,6 +55,44 @@ function ProgressLine({ state }: { state: Exclude<FitState, { phase: 'idle' }> }
   );
 }
 
+/**
+ * A whole-number input: clamped into [min, max]; an empty or unreadable entry becomes `min`
+ * (or 0 without one) instead of NaN reaching the fit.
+ */
+function NumberField(props: {
+  label: string;
+  title?: string;
+  value: number;
+  min?: number;
+  max?: number;
+  testId?: string;
+  onChange: (value: number) => void;
+}) {
+  const { min, max } = props;
+  return (
+    <label title={props.title}>
+      {props.label}
+      <input
+        type="number"
+        min={min}
+        max={max}
+        value={props.value}
+        data-testid={props.testId}
+        onChange={(e) => {
+          const n = Math.trunc(Number(e.target.value));
+          const fallback = min ?? 0;
+          props.onChange(
+            Math.min(
+              max ?? Infinity,
+              Math.max(min ?? -Infinity, Number.isFinite(n) ? n : fallback),
+            ),
+          );
+        }}
+      />
+    </label>
+  );
+}
+
 type ModelChoice = 'bridge' | ExampleFitRequest['example'];
 
 const MODELS: Record<ModelChoice, { name: string; about: string }> = {
@@ -204,25 +242,20 @@ export function FitPanel() {
       {model !== 'bridge' ? (
         <fieldset disabled={running}>
           <div className="fit-row">
-            <label>
-              Iterations
-              <input
-                type="number"
-                min={1}
-                max={500}
-                value={exampleIterations}
-                data-testid="fit-example-iterations"
-                onChange={(e) => setExampleIterations(Math.max(1, Number(e.target.value) || 1))}
-              />
-            </label>
-            <label title="Seeds the sensor noise of the recorded data: the same seed, the same fit">
-              Seed
-              <input
-                type="number"
-                value={seed}
-                onChange={(e) => setSeed(Math.trunc(Number(e.target.value) || 0))}
-              />
-            </label>
+            <NumberField
+              label="Iterations"
+              value={exampleIterations}
+              min={1}
+              max={500}
+              testId="fit-example-iterations"
+              onChange={setExampleIterations}
+            />
+            <NumberField
+              label="Seed"
+              title="Seeds the sensor noise of the recorded data: the same seed, the same fit"
+              value={seed}
+              onChange={setSeed}
+            />
           </div>
         </fieldset>
       ) : (
@@ -261,38 +294,32 @@ export function FitPanel() {
             </label>
           </div>
           <div className="fit-row">
-            <label title="L-BFGS iterations over all members' stiffness at once">
-              Localise iterations
-              <input
-                type="number"
-                min={1}
-                max={200}
-                value={localisationIterations}
-                data-testid="fit-iterations"
-                onChange={(e) => setLocalisation(Math.max(1, Number(e.target.value) || 1))}
-              />
-            </label>
-            <label title="L-BFGS iterations on the suspect member alone">
-              Refine iterations
-              <input
-                type="number"
-                min={1}
-                max={100}
-                value={refineIterations}
-                data-testid="fit-refine"
-                onChange={(e) => setRefine(Math.max(1, Number(e.target.value) || 1))}
-              />
-            </label>
+            <NumberField
+              label="Localise iterations"
+              title="L-BFGS iterations over all members' stiffness at once"
+              value={localisationIterations}
+              min={1}
+              max={200}
+              testId="fit-iterations"
+              onChange={setLocalisation}
+            />
+            <NumberField
+              label="Refine iterations"
+              title="L-BFGS iterations on the suspect member alone"
+              value={refineIterations}
+              min={1}
+              max={100}
+              testId="fit-refine"
+              onChange={setRefine}
+            />
           </div>
           <div className="fit-row">
-            <label title="Walkers on the deck and sensor noise follow the seed: the same seed, the same fit">
-              Seed
-              <input
-                type="number"
-                value={seed}
-                onChange={(e) => setSeed(Math.trunc(Number(e.target.value) || 0))}
-              />
-            </label>
+            <NumberField
+              label="Seed"
+              title="Walkers on the deck and sensor noise follow the seed: the same seed, the same fit"
+              value={seed}
+              onChange={setSeed}
+            />
           </div>
         </fieldset>
       )}
