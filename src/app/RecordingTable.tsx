@@ -54,7 +54,13 @@ function RecordingRow({ recording, onMessage }: RowProps) {
     (s) => s.view.mode === 'playback' && s.view.recordingId === recording.id,
   );
   const [busy, setBusy] = useState(false);
-  const end = recording.endedAt ?? recording.lastSampleTime;
+  // The list is read when recordings change; the one being written counts up from the status.
+  const status = useWorkbenchState((s) =>
+    recording.active && s.recorder.status?.recordingId === recording.id ? s.recorder.status : null,
+  );
+  const end = status?.persistedThrough ?? recording.endedAt ?? recording.lastSampleTime;
+  const stored = status ? status.samplesPersisted : recording.storedSamples;
+  const bytes = status ? status.bytes : recording.bytes;
   const empty = recording.firstSampleTime === null || recording.lastSampleTime === null;
   const act = (what: string, action: () => Promise<void> | void) => () => {
     setBusy(true);
@@ -106,8 +112,8 @@ function RecordingRow({ recording, onMessage }: RowProps) {
         />
       </td>
       <td className="rec-num">{end === null ? '—' : duration(end - recording.startedAt)}</td>
-      <td className="rec-num">{recording.storedSamples.toLocaleString()}</td>
-      <td className="rec-num muted">{formatBytes(recording.bytes)}</td>
+      <td className="rec-num">{stored.toLocaleString()}</td>
+      <td className="rec-num muted">{formatBytes(bytes)}</td>
       <td className="rec-actions">
         <button
           type="button"
