@@ -74,26 +74,58 @@ describe('the Fit panel in Chromium', () => {
     await page.close();
   }, 660_000);
 
-  it('fits the PID example’s gains from the Fit panel, within 2 % of the hidden ones', async (ctx) => {
-    const { page, pageErrors } = await openWorkbench(requireChromium(ctx));
+  it('resumes the PID fit from its last iteration after the GPU process crashes', async (ctx) => {
+    const executablePath = requireChromium(ctx);
+    const { page, pageErrors } = await openWorkbench(executablePath);
     await page.getByTestId('fit-model').selectOption('pid-plant');
     await page.getByTestId('fit-example-iterations').fill('40');
     await page.getByTestId('fit-run').click();
-    const done = await waitFor(
+    await waitFor(
       page,
-      'the PID fit to finish',
-      ({ fit }) => fit.phase === 'done' || fit.phase === 'failed',
-      360_000,
+      'three PID iterations',
+      ({ fit }) => fit.phase === 'running' && fit.losses.length >= 3,
+      240_000,
     );
-    expect(done.fit.message).toBeNull();
-    expect(done.fit.losses.at(-1)!).toBeLessThan(done.fit.losses[0]! / 1000);
-    const parameters = done.fit.parameters!;
-    expect(parameters.map((p) => p.name)).toEqual(['kp', 'ki', 'kd']);
-    for (const p of parameters)
-      expect(Math.abs(p.fitted - p.truth) / p.truth, p.name).toBeLessThan(0.02);
-    await expect.poll(() => page.getByTestId('fit-result').locator('tbody tr').count()).toBe(3);
-    writeFileSync(`${ARTIFACTS}/fit-pid.png`, await page.getByTestId('fit-panel').screenshot());
-    expect(pageErrors).toEqual([]);
+
+    // Lose the device mid-fit the way a driver reset would: the GPU process goes away.
+    const cdp = await page.context().browser()!.newBrowserCDPSession();
+    await cdp.send('Browser.crashGpuProcess');
+    const lost = await waitFor(
+      page,
+      'the fit to report the lost device',
+      ({ fit }) => fit.phase === 'failed',
+      120_000,
+    );
+    expect(lost.fit.message).toMatch(/GPU device was lost/);
+    const before = lost.fit.iterations;
+    await expect
+      .poll(() => page.getByTestId('fit-resume').textContent())
+      .toBe(`Resume from iteration ${before.at(-1)} on a new device`);
+    writeFileSync(
+      `${ARTIFACTS}/fit-device-lost.png`,
+      await page.getByTestId('fit-panel').screenshot(),
+    );
+    await page.getByTestId('fit-resume').click();
+
+    // On SwiftShader the restarted GPU process runs the fit ~10× slower (~100 s an iteration
+    // here), so two resumed iterations show it going on; Node tests (Dawn) fit the same code to
+    // 2 %. Closing the page ends the fit with its worker. (No screenshot here: the page cannot
+    // composite while the restarted GPU process is busy with the fit.)
+    const resumed = await waitFor(
+      page,
+      'two iterations of the resumed fit',
+      ({ fit }) => fit.phase !== 'running' || fit.iterations.length >= before.length + 2,
+      300_000,
+    );
+    expect(resumed.fit.message).toBeNull();
+    const { iterations, losses } = resumed.fit;
+    // The resumed fit goes on from the last iteration, the curve kept.
+    expect(iterations.slice(0, before.length)).toEqual(before);
+    expect(iterations.slice(before.length, before.length + 2)).toEqual([before.at(-1)! + 1, before.at(-1)! + 2]);
+    expect(losses[before.length]!).toBeLessThanOrEqual(losses[before.length - 1]!);
+    expect(losses.at(-1)!).toBeLessThan(losses[0]!);
+    // The crashed GPU process takes the page's WebGL context with it; anything else is a bug.
+    expect(pageErrors.filter((e) => !/context lost/i.test(e))).toEqual([]);
     await page.close();
-  }, 420_000);
+  }, 600_000);
 });

@@ -93,6 +93,8 @@ function NumberField(props: {
   );
 }
 
+const LEARNING_RATES = [0.005, 0.01, 0.02, 0.05, 0.1] as const;
+
 type ModelChoice = 'bridge' | ExampleFitRequest['example'];
 
 const MODELS: Record<ModelChoice, { name: string; about: string }> = {
@@ -170,8 +172,9 @@ function ExampleAnswer({ result }: { result: ExampleFitResult }) {
       </table>
       <p className="muted">
         Loss {result.lossStart.toExponential(2)} → {result.loss.toExponential(2)} in{' '}
-        {result.iterations} iterations ({result.evaluations} evaluations,{' '}
-        {(result.elapsedMs / 1000).toFixed(1)} s on {result.adapter})
+        {result.iterations} {result.optimiser === 'adam' ? 'Adam' : 'L-BFGS'} iterations (
+        {result.evaluations} evaluations, {(result.elapsedMs / 1000).toFixed(1)} s on{' '}
+        {result.adapter})
       </p>
     </div>
   );
@@ -202,6 +205,8 @@ export function FitPanel() {
 
   const [model, setModel] = useState<ModelChoice>('bridge');
   const [exampleIterations, setExampleIterations] = useState(40);
+  const [optimiser, setOptimiser] = useState<'lbfgs' | 'adam'>('lbfgs');
+  const [learningRate, setLearningRate] = useState(0.02);
 
   const run = () =>
     workbench.fit.run(
@@ -218,7 +223,15 @@ export function FitPanel() {
               refineIterations,
             },
           }
-        : { kind: 'example', request: { example: model, seed, iterations: exampleIterations } },
+        : {
+            kind: 'example',
+            request: {
+              example: model,
+              seed,
+              iterations: exampleIterations,
+              optimiser: optimiser === 'adam' ? { kind: 'adam', learningRate } : { kind: 'lbfgs' },
+            },
+          },
     );
 
   return (
@@ -241,6 +254,35 @@ export function FitPanel() {
       <p className="muted">{MODELS[model].about}</p>
       {model !== 'bridge' ? (
         <fieldset disabled={running}>
+          <div className="fit-row">
+            <label title="L-BFGS: bounded quasi-Newton with a line search. Adam: first-order steps on parameters scaled to their bounds.">
+              Optimiser
+              <select
+                value={optimiser}
+                data-testid="fit-optimiser"
+                onChange={(e) => setOptimiser(e.target.value as 'lbfgs' | 'adam')}
+              >
+                <option value="lbfgs">L-BFGS (bounded)</option>
+                <option value="adam">Adam</option>
+              </select>
+            </label>
+            {optimiser === 'adam' ? (
+              <label title="Step size in parameters scaled to their bounds (1 = the whole range)">
+                Learning rate
+                <select
+                  value={learningRate}
+                  data-testid="fit-learning-rate"
+                  onChange={(e) => setLearningRate(Number(e.target.value))}
+                >
+                  {LEARNING_RATES.map((rate) => (
+                    <option key={rate} value={rate}>
+                      {rate}
+                    </option>
+                  ))}
+                </select>
+              </label>
+            ) : null}
+          </div>
           <div className="fit-row">
             <NumberField
               label="Iterations"
@@ -324,8 +366,19 @@ export function FitPanel() {
         </fieldset>
       )}
       <div className="buttons">
-        <button type="button" data-testid="fit-run" disabled={running} onClick={run}>
-          {state.phase === 'failed' && state.retry ? 'Run again on a new device' : 'Run fit'}
+        {state.phase === 'failed' && state.resumeFrom ? (
+          <button type="button" data-testid="fit-resume" onClick={() => workbench.fit.resume()}>
+            Resume from iteration {state.resumeFrom.iteration} on a new device
+          </button>
+        ) : null}
+        <button
+          type="button"
+          className={state.phase === 'failed' && state.resumeFrom ? 'secondary' : undefined}
+          data-testid="fit-run"
+          disabled={running}
+          onClick={run}
+        >
+          {state.phase === 'failed' && state.retry ? 'Start over on a new device' : 'Run fit'}
         </button>
         <button
           type="button"

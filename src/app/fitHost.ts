@@ -11,6 +11,7 @@ import {
   type ExampleFitResult,
   type FitOutcome,
   type FitProgress,
+  type FitResumePoint,
   type FitWorkerApi,
 } from '../workers/fitProtocol.ts';
 
@@ -48,11 +49,18 @@ export type FitState =
       readonly message: string;
       /** True when running again can succeed (the device was lost and will be recreated). */
       readonly retry: boolean;
+      /** Where a resumed fit would start: the last reported iteration, when retry is true. */
+      readonly resumeFrom: FitResumePoint | null;
     };
 
 export interface FitHost {
   /** Starts a fit; ignored while one runs. */
   run(job: FitJob): void;
+  /**
+   * After a lost device: runs the failed job again from its last reported iteration on a new
+   * device, the loss curve going on where it stopped. Ignored in any other state.
+   */
+  resume(): void;
   cancel(): void;
   dispose(): void;
 }
@@ -105,51 +113,65 @@ export function createFitHost(
     return wrapped;
   };
 
+  const start = (job: FitJob, progress: FitProgress[]) => {
+    set({ phase: 'running', job, progress: [...progress] });
+    const onProgress = (p: FitProgress) => {
+      progress.push(p);
+      if (state.phase === 'running' || state.phase === 'cancelling')
+        set({ ...state, progress: [...progress] });
+    };
+    void remote()
+      .then(async (worker): Promise<FitOutcome<FitAnswer>> => {
+        const proxy = Comlink.proxy(onProgress);
+        const outcome =
+          job.kind === 'bridge'
+            ? answer('bridge', await worker.fitBridge(job.request, proxy))
+            : answer('example', await worker.fitExample(job.request, proxy));
+        return outcome;
+      })
+      .then(
+        (outcome) => {
+          switch (outcome.status) {
+            case 'done':
+              return set({ phase: 'done', job, progress, answer: outcome.result });
+            case 'cancelled':
+              return set({ phase: 'cancelled', job, progress });
+            case 'failed':
+              return set({
+                phase: 'failed',
+                job,
+                progress,
+                message: outcome.message,
+                retry: outcome.reason === 'device_lost',
+                resumeFrom: outcome.reason === 'device_lost' ? (outcome.resumeFrom ?? null) : null,
+              });
+          }
+        },
+        (error: unknown) =>
+          set({
+            phase: 'failed',
+            job,
+            progress,
+            message: `the fit worker failed: ${error instanceof Error ? error.message : String(error)}`,
+            retry: false,
+            resumeFrom: null,
+          }),
+      );
+  };
+
   return {
     run(job) {
       if (state.phase === 'running' || state.phase === 'cancelling') return;
-      const progress: FitProgress[] = [];
-      set({ phase: 'running', job, progress });
-      const onProgress = (p: FitProgress) => {
-        progress.push(p);
-        if (state.phase === 'running' || state.phase === 'cancelling')
-          set({ ...state, progress: [...progress] });
-      };
-      void remote()
-        .then(async (worker): Promise<FitOutcome<FitAnswer>> => {
-          const proxy = Comlink.proxy(onProgress);
-          const outcome =
-            job.kind === 'bridge'
-              ? answer('bridge', await worker.fitBridge(job.request, proxy))
-              : answer('example', await worker.fitExample(job.request, proxy));
-          return outcome;
-        })
-        .then(
-          (outcome) => {
-            switch (outcome.status) {
-              case 'done':
-                return set({ phase: 'done', job, progress, answer: outcome.result });
-              case 'cancelled':
-                return set({ phase: 'cancelled', job, progress });
-              case 'failed':
-                return set({
-                  phase: 'failed',
-                  job,
-                  progress,
-                  message: outcome.message,
-                  retry: outcome.reason === 'device_lost',
-                });
-            }
-          },
-          (error: unknown) =>
-            set({
-              phase: 'failed',
-              job,
-              progress,
-              message: `the fit worker failed: ${error instanceof Error ? error.message : String(error)}`,
-              retry: false,
-            }),
-        );
+      start(job, []);
+    },
+    resume() {
+      if (state.phase !== 'failed' || state.resumeFrom === null) return;
+      const resume = state.resumeFrom;
+      const job: FitJob =
+        state.job.kind === 'bridge'
+          ? { kind: 'bridge', request: { ...state.job.request, resume } }
+          : { kind: 'example', request: { ...state.job.request, resume } };
+      start(job, [...state.progress]);
     },
     cancel() {
       if (state.phase !== 'running') return;

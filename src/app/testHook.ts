@@ -22,6 +22,8 @@ export interface TestSnapshot {
   readonly fit: {
     readonly phase: string;
     readonly losses: readonly number[];
+    /** The iteration number of each reported loss (a resumed fit goes on counting). */
+    readonly iterations: readonly number[];
     readonly progressValue: number | null;
     readonly result: { readonly member: number; readonly health: number } | null;
     /** An example model's fitted parameters beside their hidden values. */
@@ -112,6 +114,7 @@ export function installTestHook(workbench: Workbench): void {
       fit: {
         phase: state.fit.phase,
         losses: state.fit.phase === 'idle' ? [] : state.fit.progress.map((p) => p.loss),
+        iterations: state.fit.phase === 'idle' ? [] : state.fit.progress.map((p) => p.iteration),
         progressValue: (() => {
           const bar = document.querySelector<HTMLProgressElement>('[data-testid="fit-progress"]');
           return bar ? bar.value : null;

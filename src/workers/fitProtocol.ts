@@ -2,7 +2,7 @@
  * The main thread ↔ fit worker boundary (comlink). The worker owns its GPUDevice and runs one
  * fit at a time; progress comes back through a proxied callback, the outcome as plain data.
  */
-export const FIT_PROTOCOL_VERSION = 1;
+export const FIT_PROTOCOL_VERSION = 2;
 
 /**
  * Find a hidden damage in the footbridge: the worker records the float64 plant with `member`
@@ -20,17 +20,42 @@ export interface BridgeFitRequest {
   /** L-BFGS iterations of the all-member localisation, then of the one-member refinement. */
   readonly localisationIterations: number;
   readonly refineIterations: number;
+  /** Continue an interrupted fit (a lost device) from its last reported point. */
+  readonly resume?: FitResumePoint;
 }
+
+/**
+ * Where a fit stood after an iteration: enough to start it again there. The optimiser's memory
+ * (L-BFGS curvature pairs, Adam moments) is not kept: a resumed fit rebuilds it in a few steps.
+ */
+export interface FitResumePoint {
+  readonly stage: FitProgress['stage'];
+  /** Iterations of `stage` already done; the resumed fit runs the rest. */
+  readonly iteration: number;
+  /** The parameters after that iteration (bridge localise: every member's health). */
+  readonly parameters: readonly number[];
+  /** Bridge refine: the member being refined. */
+  readonly member?: number;
+}
+
+export type FitOptimiser =
+  | { readonly kind: 'lbfgs' }
+  /** Adam steps in parameters scaled to their bounds ([lower, upper] → [0, 1]). */
+  | { readonly kind: 'adam'; readonly learningRate: number };
 
 /** Fit a shipped example model to data recorded from its hidden truth (seeded noise). */
 export interface ExampleFitRequest {
   readonly example: 'heat-plate' | 'pid-plant';
   readonly seed: number;
   readonly iterations: number;
+  /** L-BFGS (bounded, line search) when absent. */
+  readonly optimiser?: FitOptimiser;
+  readonly resume?: FitResumePoint;
 }
 
 export interface ExampleFitResult {
   readonly example: ExampleFitRequest['example'];
+  readonly optimiser: FitOptimiser['kind'];
   readonly parameters: readonly {
     readonly name: string;
     readonly unit: string;
@@ -57,6 +82,8 @@ export interface FitProgress {
   /** The member the fit suspects now (lowest health), and that health. */
   readonly suspect: number;
   readonly suspectHealth: number;
+  /** The parameters after this iteration, and where a resumed fit would start. */
+  readonly resume: FitResumePoint;
 }
 
 export interface BridgeFitResult {
@@ -74,9 +101,11 @@ export type FitOutcome<R = BridgeFitResult> =
   | { readonly status: 'cancelled' }
   | {
       readonly status: 'failed';
-      /** `device_lost`: run again — the worker requests a new device. */
+      /** `device_lost`: resume or run again — the worker requests a new device. */
       readonly reason: 'no_webgpu' | 'device_lost' | 'bad_request' | 'error';
       readonly message: string;
+      /** `device_lost`: the last iteration the fit reported, where a resumed fit starts. */
+      readonly resumeFrom?: FitResumePoint;
     };
 
 export interface FitWorkerApi {

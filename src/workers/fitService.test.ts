@@ -22,6 +22,18 @@ describe('bridge fit service', () => {
     expect(checkBridgeRequest({ ...quick, health: 0 })).toMatch(/health must be between 0.2 and 1/);
     expect(checkBridgeRequest({ ...quick, samples: 1.5 })).toMatch(/2…1000 samples/);
     expect(checkBridgeRequest({ ...quick, noiseMm: -1 })).toMatch(/noise/);
+    expect(
+      checkBridgeRequest({
+        ...quick,
+        resume: { stage: 'localise', iteration: 1, parameters: [1] },
+      }),
+    ).toMatch(/199 member health value/);
+    expect(
+      checkBridgeRequest({
+        ...quick,
+        resume: { stage: 'refine', iteration: 1, parameters: [0.6] },
+      }),
+    ).toMatch(/name the refined member/);
   });
 
   it(
@@ -56,6 +68,53 @@ describe('bridge fit service', () => {
         localise.slice(1).forEach((p, i) => expect(p.loss).toBeLessThanOrEqual(localise[i]!.loss));
       }),
     120_000,
+  );
+
+  it(
+    'resumes in either stage from the last reported point, counting iterations on',
+    (ctx) =>
+      withGpu(ctx, async (device) => {
+        const first: FitProgress[] = [];
+        await runBridgeFit(device, 'a', quick, (p) => first.push(p), new AbortController().signal);
+        const localised = first.filter((p) => p.stage === 'localise').at(-2)!;
+        const refining = first.find((p) => p.stage === 'refine')!;
+        expect(localised.resume.parameters).toHaveLength(199);
+        expect(refining.resume).toMatchObject({ stage: 'refine', iteration: 1 });
+
+        const fromLocalise: FitProgress[] = [];
+        const outcome = await runBridgeFit(
+          device,
+          'b',
+          { ...quick, resume: localised.resume },
+          (p) => fromLocalise.push(p),
+          new AbortController().signal,
+        );
+        expect(fromLocalise[0]).toMatchObject({
+          stage: 'localise',
+          iteration: localised.iteration + 1,
+        });
+        expect(fromLocalise[0]!.loss).toBeLessThanOrEqual(localised.loss);
+        expect(fromLocalise.filter((p) => p.stage === 'localise')).toHaveLength(
+          quick.localisationIterations - localised.iteration,
+        );
+        expect(outcome.status).toBe('done');
+
+        const fromRefine: FitProgress[] = [];
+        const refined = await runBridgeFit(
+          device,
+          'c',
+          { ...quick, resume: refining.resume },
+          (p) => fromRefine.push(p),
+          new AbortController().signal,
+        );
+        expect(fromRefine.every((p) => p.stage === 'refine')).toBe(true);
+        expect(fromRefine[0]!.iteration).toBe(2);
+        expect(refined).toMatchObject({
+          status: 'done',
+          result: { member: refining.resume.member },
+        });
+      }),
+    180_000,
   );
 
   it(

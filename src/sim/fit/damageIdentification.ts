@@ -7,8 +7,8 @@ export interface DamageIdentification {
   readonly member: number;
   /** Its health refined on its own (1 = intact). */
   readonly health: number;
-  /** Health of every member after the localisation stage, for display and diagnosis. */
-  readonly localisation: Float64Array;
+  /** Health of every member after the localisation stage; null when resumed in refinement. */
+  readonly localisation: Float64Array | null;
   readonly evaluations: number;
 }
 
@@ -18,8 +18,23 @@ export interface IdentifyOptions {
   readonly localisationIterations?: number;
   readonly refineIterations?: number;
   readonly signal?: AbortSignal;
-  readonly onProgress?: (stage: 'localise' | 'refine', progress: Progress) => void;
+  /**
+   * Sees each iteration, numbered from the stage's start (a resumed stage goes on counting);
+   * `member` is the one being refined.
+   */
+  readonly onProgress?: (stage: 'localise' | 'refine', progress: Progress, member: number) => void;
+  /** Start again where an interrupted identification stood (after a lost GPU device). */
+  readonly resume?: DamageResume;
 }
+
+export type DamageResume =
+  | { readonly stage: 'localise'; readonly iteration: number; readonly health: Float64Array }
+  | {
+      readonly stage: 'refine';
+      readonly iteration: number;
+      readonly member: number;
+      readonly health: number;
+    };
 
 /**
  * Which member is damaged, and how badly, from displacement data: first fit every member's
@@ -53,15 +68,32 @@ export async function identifyDamage(
     lower: new Float64Array(n).fill(0.2),
     upper: new Float64Array(n).fill(1.2),
   });
-  const localise = await lbfgs(regularised, new Float64Array(count).fill(1), {
-    maxIterations: options.localisationIterations ?? 50,
-    gradientTolerance: 1e-14,
-    bounds: bounds(count),
-    ...(options.signal ? { signal: options.signal } : {}),
-    onProgress: (p) => options.onProgress?.('localise', p),
-  });
-  let member = 0;
-  for (let i = 1; i < count; i++) if (localise.x[i]! < localise.x[member]!) member = i;
+  const resume = options.resume;
+  const localisationIterations = options.localisationIterations ?? 50;
+  const refineIterations = options.refineIterations ?? 30;
+  let member: number;
+  let localisation: Float64Array | null = null;
+  let refineStart: number;
+  let refineDone = 0;
+  if (resume?.stage === 'refine') {
+    member = resume.member;
+    refineStart = resume.health;
+    refineDone = resume.iteration;
+  } else {
+    const done = resume?.iteration ?? 0;
+    const localise = await lbfgs(regularised, resume?.health ?? new Float64Array(count).fill(1), {
+      maxIterations: Math.max(1, localisationIterations - done),
+      gradientTolerance: 1e-14,
+      bounds: bounds(count),
+      ...(options.signal ? { signal: options.signal } : {}),
+      onProgress: (p) =>
+        options.onProgress?.('localise', { ...p, iteration: done + p.iteration }, -1),
+    });
+    localisation = localise.x;
+    member = 0;
+    for (let i = 1; i < count; i++) if (localise.x[i]! < localise.x[member]!) member = i;
+    refineStart = localise.x[member]!;
+  }
 
   const single = memberHealthObjective(device, { ...problem, members: [member] });
   const refine = await lbfgs(
@@ -69,14 +101,15 @@ export async function identifyDamage(
       evaluations += 1;
       return single(h);
     },
-    Float64Array.from([localise.x[member]!]),
+    Float64Array.from([refineStart]),
     {
-      maxIterations: options.refineIterations ?? 30,
+      maxIterations: Math.max(1, refineIterations - refineDone),
       gradientTolerance: 1e-12,
       bounds: bounds(1),
       ...(options.signal ? { signal: options.signal } : {}),
-      onProgress: (p) => options.onProgress?.('refine', p),
+      onProgress: (p) =>
+        options.onProgress?.('refine', { ...p, iteration: refineDone + p.iteration }, member),
     },
   );
-  return { member, health: refine.x[0]!, localisation: localise.x, evaluations };
+  return { member, health: refine.x[0]!, localisation, evaluations };
 }

@@ -42,7 +42,7 @@ describe('member health fit through the GPU adjoint', () => {
       withGpu(ctx, async (device) => {
         // identifyDamage chooses the members itself; the recorded problem's list is ignored.
         const found = await identifyDamage(device, { ...recordedProblem(30), stateBudget: 80 });
-        const sorted = Array.from(found.localisation).sort((a, b) => a - b);
+        const sorted = Array.from(found.localisation!).sort((a, b) => a - b);
         console.info(
           `damaged member ${found.member} (next lowest health ${sorted[1]!.toFixed(3)} vs ${sorted[0]!.toFixed(3)}), health ${found.health.toFixed(4)}, ${found.evaluations} evaluations`,
         );

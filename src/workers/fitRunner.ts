@@ -1,0 +1,109 @@
+/**
+ * The fit worker's device and its one-fit-at-a-time rule, apart from comlink so it can be tested
+ * with a fake device: requests the GPUDevice on first use and again after a loss, and turns a
+ * loss in the middle of a fit into a `device_lost` outcome the page can resume from.
+ */
+import type { FitOutcome, FitProgress, FitResumePoint } from './fitProtocol.ts';
+
+export type DeviceRequest = () => Promise<
+  { readonly device: GPUDevice; readonly adapter: string } | { readonly reason: string }
+>;
+
+export type FitTask<R> = (
+  device: GPUDevice,
+  adapter: string,
+  signal: AbortSignal,
+  onProgress: (progress: FitProgress) => void,
+) => Promise<FitOutcome<R>>;
+
+export interface FitRunner {
+  /**
+   * Runs one fit on the worker's device; a second at the same time is refused. Progress goes to
+   * `onProgress`; a lost device's outcome carries the last reported resume point (progress
+   * messages may still be in flight when the outcome reaches the page).
+   */
+  run<R>(onProgress: (progress: FitProgress) => void, fit: FitTask<R>): Promise<FitOutcome<R>>;
+  /** Stops the running fit at its next evaluation. */
+  cancel(): void;
+  dispose(): void;
+}
+
+/** How long a failed fit waits for `device.lost` before calling the failure an ordinary error. */
+const LOSS_GRACE_MS = 250;
+
+export function createFitRunner(requestDevice: DeviceRequest): FitRunner {
+  let held: { device: GPUDevice; adapter: string; lost: Promise<string | null> } | null = null;
+  let running: AbortController | null = null;
+
+  const device = async () => {
+    if (held) return held;
+    const got = await requestDevice();
+    if ('reason' in got) return got;
+    const current = {
+      ...got,
+      // The loss message, or null when we destroyed the device ourselves.
+      lost: got.device.lost.then((info) => {
+        if (held === current) held = null;
+        return info.reason === 'destroyed' ? null : info.message || 'unknown reason';
+      }),
+    };
+    held = current;
+    return current;
+  };
+
+  /** The loss message if the device is lost now or within the grace period, else null. */
+  const lostWithin = (lost: Promise<string | null>, ms: number) =>
+    Promise.race([lost, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))]);
+
+  return {
+    async run(onProgress, fit) {
+      if (running)
+        return {
+          status: 'failed',
+          reason: 'bad_request',
+          message: 'a fit is already running; cancel it or wait for it to end',
+        };
+      const controller = new AbortController();
+      running = controller;
+      try {
+        const got = await device();
+        if ('reason' in got) return { status: 'failed', reason: 'no_webgpu', message: got.reason };
+        let resumeFrom: FitResumePoint | undefined;
+        const report = (progress: FitProgress) => {
+          resumeFrom = progress.resume;
+          onProgress(progress);
+        };
+        try {
+          return await fit(got.device, got.adapter, controller.signal, report);
+        } catch (error) {
+          // Work on a lost device fails, sometimes before `lost` resolves: give it a moment.
+          const lost = await lostWithin(got.lost, LOSS_GRACE_MS);
+          if (lost !== null)
+            return {
+              status: 'failed',
+              reason: 'device_lost',
+              message: `the GPU device was lost (${lost}); resume to continue from the last iteration on a new device`,
+              ...(resumeFrom ? { resumeFrom } : {}),
+            };
+          throw error;
+        }
+      } catch (error) {
+        return {
+          status: 'failed',
+          reason: 'error',
+          message: error instanceof Error ? error.message : String(error),
+        };
+      } finally {
+        running = null;
+      }
+    },
+    cancel() {
+      running?.abort();
+    },
+    dispose() {
+      running?.abort();
+      held?.device.destroy();
+      held = null;
+    },
+  };
+}
