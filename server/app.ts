@@ -1,4 +1,14 @@
 import { createServer, type Server } from 'node:http';
+import { Registry } from 'prom-client';
+import { createAcl, defaultAclConfig } from './auth/acl.ts';
+import { createRelayAuth } from './auth/relayAuth.ts';
+import { createOpsRoutes } from './http/opsRoutes.ts';
+import { createHealthCheck } from './metrics/health.ts';
+import {
+  AUTH_FAILURE_REASONS,
+  createRelayMetrics,
+  type AuthFailureReason,
+} from './metrics/relayMetrics.ts';
 import { isPortInUse, listen } from './listen.ts';
 import { buildFootbridge } from '../src/twin/footbridge.ts';
 import { startEmbeddedBroker } from './broker/embeddedBroker.ts';
@@ -27,6 +37,8 @@ export interface TwinbenchServer {
   /** Whether mqttUrl is the broker inside this process. */
   readonly embeddedBroker: boolean;
   readonly hub: RelayHub;
+  /** The Prometheus registry served at /metrics. */
+  readonly metrics: Registry;
   /** Stops everything it started, in reverse order. Safe to call twice. */
   close(): Promise<void>;
 }
@@ -86,6 +98,11 @@ export async function startTwinbench(
   };
 
   try {
+    // First: a relay that must not start (keys unusable, anonymous off loopback) starts nothing.
+    const auth = await createRelayAuth({ config: config.auth, host: config.host });
+    if (auth.mode.kind === 'anonymous') logger.warn(auth.description);
+    else logger.info(auth.description);
+
     let mqttUrl: string;
     if (config.mqtt.kind === 'embedded') {
       const broker = await startEmbeddedBroker(config.mqtt.port, logger.child('broker'));
@@ -145,7 +162,18 @@ export async function startTwinbench(
       fleet.start();
     }
 
-    const server = createServer(createStaticHandler(config.staticDir));
+    const registry = new Registry();
+    const sourceStats = () => sources.map((source) => source.stats());
+    const metrics = createRelayMetrics(registry, { sourceStats });
+    const ops = createOpsRoutes({
+      registry,
+      health: createHealthCheck({ sourceStats, clientCount: () => hub.clientCount }),
+      logger: logger.child('ops'),
+    });
+    const web = createStaticHandler(config.staticDir);
+    const server = createServer((request, response) => {
+      if (!ops(request, response)) web(request, response);
+    });
     closers.push(
       () =>
         new Promise<void>((resolve) => {
@@ -155,7 +183,27 @@ export async function startTwinbench(
     );
     const port = await listenHttp(server, config.host, config.port);
     // Attached after listen: the WebSocket server would re-emit a listen error as its own.
-    const relay = attachRelayWsServer({ server, hub, commands, logger: logger.child('ws') });
+    const auditLog = logger.child('audit');
+    const relay = attachRelayWsServer({
+      server,
+      hub,
+      commands,
+      logger: logger.child('ws'),
+      authenticate: (request) => auth.authenticate(request),
+      acl: createAcl(defaultAclConfig()),
+      onAuthFailure: (reason) => {
+        if ((AUTH_FAILURE_REASONS as readonly string[]).includes(reason))
+          metrics.authFailure(reason as AuthFailureReason);
+      },
+      audit: (entry) => {
+        auditLog.info(
+          `${entry.who} (${entry.role}) ${entry.outcome} command on ${entry.topic}: ${entry.message}`,
+          { ...entry },
+        );
+        if (entry.outcome === 'forbidden') metrics.authFailure('forbidden');
+        else metrics.command(entry.outcome);
+      },
+    });
     closers.push(() => relay.close());
     hub.start();
 
@@ -166,6 +214,7 @@ export async function startTwinbench(
       mqttUrl,
       embeddedBroker: config.mqtt.kind === 'embedded',
       hub,
+      metrics: registry,
       close: () => (closing ??= closeAll()),
     };
   } catch (error) {

@@ -1,3 +1,4 @@
+import { DEFAULT_AUTH_CONFIG } from './auth/authConfig.ts';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_CONFIG, loadConfig } from './config.ts';
 import { ConfigError } from './errors.ts';
@@ -37,6 +38,9 @@ describe('loadConfig', () => {
       TWINBENCH_FLEET: '0',
       TWINBENCH_SEED: '42',
       TWINBENCH_STATIC_DIR: 'build/app',
+      TWINBENCH_JWT_SECRET: 'a-secret-of-at-least-thirty-two-bytes!!',
+      TWINBENCH_ANONYMOUS_ROLE: 'viewer',
+      TWINBENCH_LOG_FORMAT: 'json',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -47,6 +51,12 @@ describe('loadConfig', () => {
       fleet: false,
       seed: 42,
       staticDir: 'build/app',
+      auth: {
+        ...DEFAULT_AUTH_CONFIG,
+        secret: 'a-secret-of-at-least-thirty-two-bytes!!',
+        anonymousRole: 'viewer',
+      },
+      logFormat: 'json',
     });
   });
 
@@ -64,6 +74,7 @@ describe('loadConfig', () => {
   it('names the variable and a valid value for bad input', () => {
     const cases: [Record<string, string>, string, string][] = [
       [{ TWINBENCH_PORT: 'eighty' }, 'invalid_port', 'TWINBENCH_PORT'],
+      [{ TWINBENCH_LOG_FORMAT: 'xml' }, 'invalid_value', 'TWINBENCH_LOG_FORMAT'],
       [{ TWINBENCH_PORT: '70000' }, 'invalid_port', '65535'],
       [{ TWINBENCH_MQTT_PORT: '-1' }, 'invalid_port', 'TWINBENCH_MQTT_PORT'],
       [{ TWINBENCH_MQTT_URL: 'not a url' }, 'invalid_url', 'mqtt://'],

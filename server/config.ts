@@ -1,4 +1,5 @@
 import { FOOTBRIDGE_TOPIC_PREFIX } from '../src/protocol/telemetry.ts';
+import { DEFAULT_AUTH_CONFIG, loadAuthConfig, type AuthConfig } from './auth/authConfig.ts';
 import { ConfigError } from './errors.ts';
 
 /** Where the relay's MQTT traffic goes: the broker inside this process, or one you run. */
@@ -26,6 +27,10 @@ export interface TwinbenchConfig {
   readonly seed: number;
   /** The built browser app (`vite build` output). */
   readonly staticDir: string;
+  /** Token keys and the anonymous role (TWINBENCH_JWT_*, TWINBENCH_ANONYMOUS_ROLE). */
+  readonly auth: AuthConfig;
+  /** `text`: one readable line per message; `json`: pino JSON lines for log collectors. */
+  readonly logFormat: 'text' | 'json';
 }
 
 export const DEFAULT_CONFIG: TwinbenchConfig = {
@@ -37,6 +42,8 @@ export const DEFAULT_CONFIG: TwinbenchConfig = {
   fleet: true,
   seed: 1,
   staticDir: 'dist',
+  auth: DEFAULT_AUTH_CONFIG,
+  logFormat: 'text',
 };
 
 export const DEFAULT_KAFKA_TOPICS = ['twinbench.telemetry'] as const;
@@ -136,6 +143,16 @@ function parseFlag(env: Env, name: string, fallback: boolean): boolean {
   );
 }
 
+function parseLogFormat(env: Env): 'text' | 'json' {
+  const raw = read(env, 'TWINBENCH_LOG_FORMAT');
+  if (raw === undefined) return DEFAULT_CONFIG.logFormat;
+  if (raw === 'text' || raw === 'json') return raw;
+  throw new ConfigError(
+    'invalid_value',
+    `TWINBENCH_LOG_FORMAT=${JSON.stringify(raw)} is not a log format: use text (readable lines) or json (pino JSON lines).`,
+  );
+}
+
 function parseSeed(env: Env): number {
   const raw = read(env, 'TWINBENCH_SEED');
   if (raw === undefined) return DEFAULT_CONFIG.seed;
@@ -186,5 +203,7 @@ export function loadConfig(env: Env): TwinbenchConfig {
     fleet: parseFlag(env, 'TWINBENCH_FLEET', DEFAULT_CONFIG.fleet),
     seed: parseSeed(env),
     staticDir: read(env, 'TWINBENCH_STATIC_DIR') ?? DEFAULT_CONFIG.staticDir,
+    auth: loadAuthConfig(env),
+    logFormat: parseLogFormat(env),
   };
 }

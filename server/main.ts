@@ -3,7 +3,8 @@
 import { startTwinbench } from './app.ts';
 import { loadConfig } from './config.ts';
 import { ConfigError, StartupError, errorMessage } from './errors.ts';
-import { createConsoleLogger } from './logger.ts';
+import { AuthConfigError } from './auth/authErrors.ts';
+import { createConsoleLogger, createPinoLogger } from './logger.ts';
 import { FOOTBRIDGE_TOPIC_PREFIX } from '../src/protocol/telemetry.ts';
 
 /** How long a clean shutdown may take before the process exits anyway. */
@@ -12,12 +13,17 @@ const SHUTDOWN_TIMEOUT_MS = 10_000;
 const SIGNAL_ECHO_MS = 200;
 
 async function main(): Promise<void> {
-  const logger = createConsoleLogger();
   let app;
   try {
-    app = await startTwinbench(loadConfig(process.env), logger);
+    const config = loadConfig(process.env);
+    const logger = config.logFormat === 'json' ? createPinoLogger() : createConsoleLogger();
+    app = await startTwinbench(config, logger);
   } catch (error) {
-    if (error instanceof ConfigError || error instanceof StartupError) {
+    if (
+      error instanceof ConfigError ||
+      error instanceof StartupError ||
+      error instanceof AuthConfigError
+    ) {
       console.error(`Twinbench could not start: ${error.message}`);
     } else {
       console.error('Twinbench could not start:', error);

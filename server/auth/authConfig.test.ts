@@ -11,7 +11,7 @@ describe('loadAuthConfig', () => {
       issuer: null,
       audience: null,
       clockToleranceSeconds: 30,
-      anonymousRole: 'viewer',
+      anonymousRole: 'operator',
     });
   });
 

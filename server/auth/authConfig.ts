@@ -22,7 +22,7 @@ export const DEFAULT_AUTH_CONFIG: AuthConfig = {
   issuer: null,
   audience: null,
   clockToleranceSeconds: DEFAULT_CLOCK_TOLERANCE_SECONDS,
-  anonymousRole: 'viewer',
+  anonymousRole: 'operator',
 };
 
 type Env = Readonly<Record<string, string | undefined>>;

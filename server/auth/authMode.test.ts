@@ -22,11 +22,11 @@ describe('isLoopbackHost', () => {
 });
 
 describe('resolveAuthMode', () => {
-  it('lets anyone in as viewer on loopback without keys, and says so loudly', () => {
+  it('lets anyone in as operator on loopback without keys, and says so loudly', () => {
     const mode = resolveAuthMode({ host: '127.0.0.1', algorithms: [] });
-    expect(mode).toEqual({ kind: 'anonymous', role: 'viewer', host: '127.0.0.1' });
+    expect(mode).toEqual({ kind: 'anonymous', role: 'operator', host: '127.0.0.1' });
     expect(describeAuthMode(mode)).toBe(
-      'AUTH DISABLED: anyone on this machine can connect as viewer (no token key is set and the relay listens on loopback 127.0.0.1). Set TWINBENCH_JWT_SECRET or TWINBENCH_JWT_PUBLIC_KEY to require tokens.',
+      'AUTH DISABLED: anyone on this machine can connect as operator (no token key is set and the relay listens on loopback 127.0.0.1). Set TWINBENCH_JWT_SECRET or TWINBENCH_JWT_PUBLIC_KEY to require tokens.',
     );
   });
 

@@ -20,7 +20,7 @@ export interface AuthModeOptions {
   readonly host: string;
   /** The algorithms a key is configured for; empty when there is none. */
   readonly algorithms: readonly TokenAlgorithm[];
-  /** The role anonymous clients get; default viewer. */
+  /** The role anonymous clients get; default operator (the workbench's own damage switch publishes commands). */
   readonly anonymousRole?: Role;
 }
 
@@ -43,7 +43,7 @@ export function isLoopbackHost(host: string): boolean {
 export function resolveAuthMode(options: AuthModeOptions): AuthMode {
   const { host, algorithms } = options;
   if (algorithms.length > 0) return { kind: 'token', algorithms, host };
-  const role = options.anonymousRole ?? 'viewer';
+  const role = options.anonymousRole ?? 'operator';
   if (!isLoopbackHost(host)) {
     throw new AuthConfigError(
       'insecure_bind',

@@ -16,7 +16,7 @@ describe('createRelayAuth', () => {
     expect(auth.description).toMatch(/^AUTH DISABLED: /);
     const anonymous = {
       subject: 'anonymous',
-      role: 'viewer',
+      role: 'operator',
       expiresAt: null,
       topics: null,
       anonymous: true,

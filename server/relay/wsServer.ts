@@ -1,8 +1,15 @@
-import type { Server } from 'node:http';
+import type { IncomingMessage, Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
+import type { Acl } from '../auth/acl.ts';
+import { AuthError } from '../auth/authErrors.ts';
+import { anonymousPrincipal, type Principal } from '../auth/principal.ts';
+import { redactToken } from '../auth/tokenFromRequest.ts';
+import { errorMessage } from '../errors.ts';
 import { MAX_CLIENT_MESSAGE_BYTES, RELAY_WS_PATH } from '../../src/protocol/relay.ts';
 import type { Logger } from '../logger.ts';
-import { openClientSession, type ClientSession } from './clientSession.ts';
+import { createClientLimits, type ClientLimitsConfig } from './clientLimits.ts';
+import { openClientSession, type ClientSession, type CommandAudit } from './clientSession.ts';
 import type { CommandSink } from './commandSink.ts';
 import type { RelayHub } from './relayHub.ts';
 
@@ -17,7 +24,22 @@ export interface RelayWsServerOptions {
   readonly pingIntervalMs?: number;
   /** How long close() waits for clients to acknowledge the close before cutting them off. */
   readonly closeGraceMs?: number;
+  /**
+   * Who an upgrade request is; rejecting with an AuthError refuses it with 401 and the error's
+   * message. Without it every client is an anonymous operator (tests, embedding).
+   */
+  readonly authenticate?: (request: IncomingMessage) => Promise<Principal>;
+  readonly acl?: Acl;
+  /** Per-client message size, subscription and rate limits; the defaults when not given. */
+  readonly limits?: ClientLimitsConfig;
+  /** Called for each refused upgrade, e.g. to count it by reason. */
+  readonly onAuthFailure?: (reason: string) => void;
+  /** The audit trail of commands: who asked for what, when, and what came of it. */
+  readonly audit?: (entry: CommandAudit) => void;
 }
+
+/** Close code for a connection whose token expired while it was open (private range 4000–4999). */
+export const CLOSE_TOKEN_EXPIRED = 4001;
 
 export interface RelayWsServer {
   readonly clientCount: number;
@@ -47,8 +69,7 @@ export function attachRelayWsServer(options: RelayWsServerOptions): RelayWsServe
   const { hub, commands, logger } = options;
   const serverName = options.serverName ?? 'twinbench-relay';
   const wss = new WebSocketServer({
-    server: options.server,
-    path: RELAY_WS_PATH,
+    noServer: true,
     maxPayload: WS_MAX_PAYLOAD,
     // Invalid UTF-8 then reaches the parser as malformed JSON and gets an error reply instead of
     // a closed connection.
@@ -56,11 +77,66 @@ export function attachRelayWsServer(options: RelayWsServerOptions): RelayWsServe
   });
   const sessions = new Map<WebSocket, ClientSession>();
   const alive = new WeakSet<WebSocket>();
+  const authenticate =
+    options.authenticate ?? (() => Promise.resolve(anonymousPrincipal('operator')));
 
-  wss.on('connection', (ws) => {
+  const refuse = (socket: Duplex, status: 401 | 404 | 500, text: string) => {
+    const body = Buffer.from(`${text}\n`);
+    const title = { 401: 'Unauthorized', 404: 'Not Found', 500: 'Internal Server Error' }[status];
+    socket.end(
+      `HTTP/1.1 ${status} ${title}\r\nContent-Type: text/plain; charset=utf-8\r\n` +
+        `Content-Length: ${body.length}\r\nConnection: close\r\n\r\n${body.toString()}`,
+    );
+  };
+
+  const onUpgrade = (request: IncomingMessage, socket: Duplex, head: Buffer) => {
+    const path = new URL(request.url ?? '/', 'http://relay').pathname;
+    if (path !== RELAY_WS_PATH) {
+      refuse(socket, 404, `no WebSocket endpoint at ${path}; the relay is at ${RELAY_WS_PATH}`);
+      return;
+    }
+    socket.on('error', () => socket.destroy());
+    authenticate(request).then(
+      (principal) =>
+        wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, principal)),
+      (error: unknown) => {
+        const reason = error instanceof AuthError ? error.reason : 'error';
+        options.onAuthFailure?.(reason);
+        logger.warn(
+          `refused a connection from ${request.socket.remoteAddress ?? '?'} to ${redactToken(request.url ?? '')}: ${errorMessage(error)}`,
+        );
+        if (error instanceof AuthError) refuse(socket, 401, error.message);
+        else refuse(socket, 500, 'the relay could not check the token; see its log');
+      },
+    );
+  };
+  options.server.on('upgrade', onUpgrade);
+
+  wss.on('connection', (ws: WebSocket, principal: Principal) => {
     alive.add(ws);
-    const session = openClientSession({ socket: ws, hub, commands, logger, serverName });
+    const session = openClientSession({
+      socket: ws,
+      hub,
+      commands,
+      logger,
+      serverName,
+      principal,
+      limits: createClientLimits(options.limits),
+      ...(options.acl ? { acl: options.acl } : {}),
+      ...(options.audit ? { audit: options.audit } : {}),
+    });
     sessions.set(ws, session);
+    if (principal.expiresAt !== null) {
+      // A token is good for a connection only while it is valid: past its expiry, reconnect
+      // with a fresh one. (setTimeout holds at most ~24.8 days; longer tokens are checked daily.)
+      const expire = () => {
+        const left = principal.expiresAt! - Date.now();
+        if (left <= 0) ws.close(CLOSE_TOKEN_EXPIRED, 'token expired: reconnect with a new token');
+        else timer = setTimeout(expire, Math.min(left, 86_400_000));
+      };
+      let timer = setTimeout(expire, 0);
+      ws.once('close', () => clearTimeout(timer));
+    }
     ws.on('message', (data, isBinary) => {
       if (isBinary) session.handleBinary();
       else session.handleText(frameText(data));
@@ -104,6 +180,7 @@ export function attachRelayWsServer(options: RelayWsServerOptions): RelayWsServe
         await Promise.race([Promise.all(closed), grace]);
         for (const ws of sessions.keys()) ws.terminate();
         await Promise.all(closed);
+        options.server.off('upgrade', onUpgrade);
         await new Promise<void>((resolve) => wss.close(() => resolve()));
       })();
       return closing;

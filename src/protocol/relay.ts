@@ -53,7 +53,16 @@ export type ClientMessage =
 // ---- relay → client ------------------------------------------------------------------------
 
 export type RelayErrorReason =
-  'malformed_json' | 'invalid_message' | 'unsupported_protocol' | 'message_too_large' | 'not_ready';
+  | 'malformed_json'
+  | 'invalid_message'
+  | 'unsupported_protocol'
+  | 'message_too_large'
+  | 'not_ready'
+  /** The client sends faster than its per-client rate limit. */
+  | 'rate_limited'
+  | 'too_many_subscriptions'
+  /** The client's role or token does not allow this (a command topic, a channel). */
+  | 'forbidden';
 
 export type ServerMessage =
   | {
