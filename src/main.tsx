@@ -8,8 +8,11 @@ import { relayUrlFor } from './relay/relayClient.ts';
 import './app/app.css';
 
 const params = new URLSearchParams(location.search);
+// A token given once in the address is kept for the tab, so reloads and shared views work.
+const token = params.get('token') ?? sessionStorage.getItem('twinbench.token');
+if (token) sessionStorage.setItem('twinbench.token', token);
 const workbench = createWorkbench({
-  relayUrl: params.get('relay') ?? relayUrlFor(location),
+  relayUrl: params.get('relay') ?? relayUrlFor(location, '/ws', token),
   preferGpu: params.get('gpu') !== 'off',
 });
 installTestHook(workbench);

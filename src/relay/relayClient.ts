@@ -172,7 +172,9 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
       failPending('connection to the relay closed before it answered');
       const why =
         event.reason ||
-        (event.code === 1006 ? 'relay unreachable' : `closed with code ${event.code}`);
+        (event.code === 1006
+          ? 'relay unreachable, or it refused the connection (a relay with token keys needs ?token=… in the page address)'
+          : `closed with code ${event.code}`);
       scheduleRetry(why);
     };
   };
@@ -226,7 +228,15 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
   };
 }
 
-/** The relay URL for a page served by the Twinbench server (same host, `/ws`). */
-export function relayUrlFor(location: { protocol: string; host: string }, path = '/ws'): string {
-  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${path}`;
+/**
+ * The relay URL for a page served by the Twinbench server (same host, `/ws`), carrying the
+ * access token when there is one (browsers cannot set headers on a WebSocket).
+ */
+export function relayUrlFor(
+  location: { protocol: string; host: string },
+  path = '/ws',
+  token: string | null = null,
+): string {
+  const query = token ? `?token=${encodeURIComponent(token)}` : '';
+  return `${location.protocol === 'https:' ? 'wss:' : 'ws:'}//${location.host}${path}${query}`;
 }
