@@ -1,5 +1,6 @@
+import mqtt from 'mqtt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTwinbench, type TwinbenchServer } from './app.ts';
+import { DEAD_LETTER_TOPIC_PREFIX, startTwinbench, type TwinbenchServer } from './app.ts';
 import { AuthConfigError } from './auth/authErrors.ts';
 import { DEFAULT_CONFIG } from './config.ts';
 import { createMemoryLogger } from './logger.ts';
@@ -61,6 +62,40 @@ describe('the server for operators', () => {
     expect(
       logger.lines.find((l) => l.line.includes('anonymous (operator) sent command')),
     ).toMatchObject({ fields: { who: 'anonymous', outcome: 'sent' } });
+  });
+
+  it('keeps messages it cannot map as dead letters, on /api/dead-letters and a broker topic', async () => {
+    const publisher = await mqtt.connectAsync(app.mqttUrl);
+    const watcher = await mqtt.connectAsync(app.mqttUrl);
+    const published: { topic: string; entry: { reason: string; topic: string } }[] = [];
+    watcher.on('message', (topic, payload) =>
+      published.push({ topic, entry: JSON.parse(payload.toString()) as never }),
+    );
+    await watcher.subscribeAsync(`${DEAD_LETTER_TOPIC_PREFIX}/#`);
+    await publisher.publishAsync('twinbench/footbridge/sensors/broken', 'not json at all');
+    await publisher.publishAsync('twinbench/footbridge/sensors/nan', '{"t": 5, "v": "x"}');
+    type Page = { total: number; entries: { reason: string; topic: string; excerpt: string }[] };
+    const page = await waitFor('two dead letters', async () => {
+      const body = (await (await fetch(`${app.url}api/dead-letters?limit=10`)).json()) as Page;
+      return body.total >= 2 ? body : undefined;
+    });
+    expect(page.entries.map((e) => e.topic)).toEqual([
+      'twinbench/footbridge/sensors/nan',
+      'twinbench/footbridge/sensors/broken',
+    ]);
+    expect(page.entries[1]).toMatchObject({ reason: 'undecodable', excerpt: 'not json at all' });
+    await waitFor('dead letters on the broker', () => published.length >= 2);
+    expect(published[0]).toMatchObject({
+      topic: `${DEAD_LETTER_TOPIC_PREFIX}/mqtt`,
+      entry: { topic: 'twinbench/footbridge/sensors/broken', reason: 'undecodable' },
+    });
+    const metrics = await (await fetch(`${app.url}metrics`)).text();
+    expect(metrics).toMatch(
+      /twinbench_relay_source_dead_letters_total\{source="mqtt",reason="undecodable"\} 1/,
+    );
+    expect((await fetch(`${app.url}api/dead-letters?limit=x`)).status).toBe(400);
+    await publisher.endAsync();
+    await watcher.endAsync();
   });
 
   it('refuses to start anonymous on a public interface, naming the fix', async () => {

@@ -2,7 +2,9 @@ import { createServer, type Server } from 'node:http';
 import { Registry } from 'prom-client';
 import { createAcl, defaultAclConfig } from './auth/acl.ts';
 import { createRelayAuth } from './auth/relayAuth.ts';
+import { createDeadLetterRoute } from './http/deadLetterRoute.ts';
 import { createOpsRoutes } from './http/opsRoutes.ts';
+import { loadMapping } from './ingest/loadMapping.ts';
 import { createHealthCheck } from './metrics/health.ts';
 import {
   AUTH_FAILURE_REASONS,
@@ -44,6 +46,9 @@ export interface TwinbenchServer {
 }
 
 type Closer = () => Promise<void> | void;
+
+/** Dead letters are published on `<prefix>/<source>` of the relay's MQTT broker, as JSON. */
+export const DEAD_LETTER_TOPIC_PREFIX = 'twinbench/deadletter';
 
 function publicUrl(host: string, port: number): string {
   const local = ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'].includes(host);
@@ -112,7 +117,18 @@ export async function startTwinbench(
       mqttUrl = config.mqtt.url;
     }
 
+    const registry = new Registry();
     const sources: TelemetrySource[] = [];
+    const sourceStats = () => sources.map((source) => source.stats());
+    const metrics = createRelayMetrics(registry, { sourceStats });
+    // Dead letters are kept for the UI and published for other tools once the MQTT client is up.
+    let publishDeadLetter: (source: string, entry: object) => void = () => {};
+    const { mapper, mqttFilters } = await loadMapping(config, {
+      onDeadLetter: (entry) => {
+        metrics.source(entry.source).deadLetter(entry.reason);
+        publishDeadLetter(entry.source, entry);
+      },
+    });
     const units = footbridgeChannelUnits();
     const hub = new RelayHub({
       logger: logger.child('relay'),
@@ -123,9 +139,19 @@ export async function startTwinbench(
 
     const relayMqtt = connectMqtt(mqttUrl, 'relay');
     closers.push(() => relayMqtt.close());
+    publishDeadLetter = (source, entry) => {
+      if (relayMqtt.client.connected)
+        relayMqtt.client.publish(
+          `${DEAD_LETTER_TOPIC_PREFIX}/${source}`,
+          JSON.stringify(entry),
+          { qos: 0 },
+          () => {},
+        );
+    };
     const mqttSource = createMqttSource({
       client: relayMqtt.client,
-      filters: config.mqttTopics,
+      filters: mqttFilters,
+      mapper: mapper.source('mqtt'),
       sink: hub,
       logger: logger.child('mqtt'),
       name: `mqtt ${mqttUrl}`,
@@ -137,6 +163,7 @@ export async function startTwinbench(
       const kafkaSource = createKafkaSource({
         brokers: config.kafka.brokers,
         topics: config.kafka.topics,
+        mapper: mapper.source('kafka'),
         sink: hub,
         logger: logger.child('kafka'),
       });
@@ -162,17 +189,15 @@ export async function startTwinbench(
       fleet.start();
     }
 
-    const registry = new Registry();
-    const sourceStats = () => sources.map((source) => source.stats());
-    const metrics = createRelayMetrics(registry, { sourceStats });
     const ops = createOpsRoutes({
       registry,
       health: createHealthCheck({ sourceStats, clientCount: () => hub.clientCount }),
       logger: logger.child('ops'),
     });
+    const deadLetters = createDeadLetterRoute(mapper.deadLetters);
     const web = createStaticHandler(config.staticDir);
     const server = createServer((request, response) => {
-      if (!ops(request, response)) web(request, response);
+      if (!ops(request, response) && !deadLetters(request, response)) web(request, response);
     });
     closers.push(
       () =>

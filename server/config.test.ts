@@ -41,6 +41,7 @@ describe('loadConfig', () => {
       TWINBENCH_JWT_SECRET: 'a-secret-of-at-least-thirty-two-bytes!!',
       TWINBENCH_ANONYMOUS_ROLE: 'viewer',
       TWINBENCH_LOG_FORMAT: 'json',
+      TWINBENCH_MAPPING: 'plant.yaml',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -57,6 +58,7 @@ describe('loadConfig', () => {
         anonymousRole: 'viewer',
       },
       logFormat: 'json',
+      mappingFile: 'plant.yaml',
     });
   });
 

@@ -31,6 +31,11 @@ export interface TwinbenchConfig {
   readonly auth: AuthConfig;
   /** `text`: one readable line per message; `json`: pino JSON lines for log collectors. */
   readonly logFormat: 'text' | 'json';
+  /**
+   * A YAML file mapping broker messages to channels (docs/relay.md); null for the built-in
+   * `{"t","v"}` mapping. Its MQTT rules' topic filters replace TWINBENCH_MQTT_TOPICS.
+   */
+  readonly mappingFile: string | null;
 }
 
 export const DEFAULT_CONFIG: TwinbenchConfig = {
@@ -44,6 +49,7 @@ export const DEFAULT_CONFIG: TwinbenchConfig = {
   staticDir: 'dist',
   auth: DEFAULT_AUTH_CONFIG,
   logFormat: 'text',
+  mappingFile: null,
 };
 
 export const DEFAULT_KAFKA_TOPICS = ['twinbench.telemetry'] as const;
@@ -205,5 +211,6 @@ export function loadConfig(env: Env): TwinbenchConfig {
     staticDir: read(env, 'TWINBENCH_STATIC_DIR') ?? DEFAULT_CONFIG.staticDir,
     auth: loadAuthConfig(env),
     logFormat: parseLogFormat(env),
+    mappingFile: read(env, 'TWINBENCH_MAPPING') ?? null,
   };
 }

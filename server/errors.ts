@@ -14,7 +14,7 @@ export class ConfigError extends Error {
   }
 }
 
-export type StartupErrorReason = 'port_in_use' | 'listen_failed';
+export type StartupErrorReason = 'port_in_use' | 'listen_failed' | 'invalid_mapping';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

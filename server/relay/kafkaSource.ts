@@ -2,7 +2,8 @@ import { hostname } from 'node:os';
 import { Kafka, logLevel, type Consumer, type LogEntry } from 'kafkajs';
 import { errorMessage } from '../errors.ts';
 import { throttled, type Logger } from '../logger.ts';
-import { parseKafkaRecord } from './kafkaRecord.ts';
+import { compileMapping, legacyMappingConfig, type SourceMapper } from '../ingest/index.ts';
+import { createMappedIngest } from './mappedIngest.ts';
 import type { SampleSink } from './relayHub.ts';
 import { SourceCounters, type TelemetrySource } from './telemetrySource.ts';
 
@@ -18,7 +19,14 @@ export interface KafkaSourceOptions {
   readonly name?: string;
   /** Wait before reconnecting after the consumer gave up. */
   readonly retryDelayMs?: number;
+  /**
+   * Turns records into samples (bad ones into dead letters); by default today's `{"t","v"}`
+   * payloads with the channel in the record key.
+   */
+  readonly mapper?: SourceMapper;
 }
+
+const EMPTY = new Uint8Array(0);
 
 export interface KafkaSource extends TelemetrySource {
   /** Resolves when the consumer first joined its group (it reads from then on). */
@@ -55,6 +63,13 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
   const { sink, logger, topics } = options;
   const counters = new SourceCounters(options.name ?? `kafka ${options.brokers.join(',')}`);
   const warnMalformed = throttled((m) => logger.warn(m), 5000);
+  const ingest = createMappedIngest({
+    mapper: options.mapper ?? compileMapping(legacyMappingConfig()).source('kafka'),
+    sink,
+    counters,
+    prefix: 'kafka',
+    onDeadLetter: warnMalformed,
+  });
   const warnRetry = throttled((m) => logger.warn(m), 60_000);
   const retryDelayMs = options.retryDelayMs ?? 5000;
   const kafka = new Kafka({
@@ -107,16 +122,7 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
       // Live telemetry only: nothing to resume from, so no offsets to commit.
       autoCommit: false,
       eachMessage: ({ topic, message }) => {
-        const parsed = parseKafkaRecord(message.key, message.value);
-        if (!parsed.ok) {
-          counters.malformed++;
-          counters.lastError = `malformed record on ${topic}: ${parsed.error}`;
-          warnMalformed(counters.lastError);
-          return Promise.resolve();
-        }
-        const { t, v } = parsed.payload;
-        if (sink.ingest(parsed.channel, t, v, `kafka:${topic}`)) counters.received++;
-        else counters.malformed++;
+        ingest(topic, message.value ?? EMPTY, message.key);
         return Promise.resolve();
       },
     });

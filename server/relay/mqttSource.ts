@@ -1,9 +1,9 @@
-import { parseTelemetry } from '../../src/protocol/telemetry.ts';
+import { compileMapping, legacyMappingConfig, type SourceMapper } from '../ingest/index.ts';
 import { throttled, type Logger } from '../logger.ts';
 import type { MqttLike } from '../mqttClient.ts';
 import type { SampleSink } from './relayHub.ts';
 import { SourceCounters, type TelemetrySource } from './telemetrySource.ts';
-import { channelForTopic } from './topicChannel.ts';
+import { createMappedIngest } from './mappedIngest.ts';
 
 export interface MqttSourceOptions {
   /** A connected (or connecting) client; reconnects are mqtt.js's job, the owner closes it. */
@@ -14,6 +14,11 @@ export interface MqttSourceOptions {
   readonly logger: Logger;
   /** Shown in stats, e.g. `mqtt mqtt://127.0.0.1:11883`. */
   readonly name?: string;
+  /**
+   * Turns messages into samples (and bad ones into dead letters); by default today's
+   * `{"t","v"}` payloads, the channel being the topic minus the matching filter's prefix.
+   */
+  readonly mapper?: SourceMapper;
   readonly now?: () => number;
 }
 
@@ -23,8 +28,9 @@ export interface MqttSource extends TelemetrySource {
 }
 
 /**
- * Reads telemetry (`{"t": ms, "v": number}`) from MQTT topics into the hub. Malformed payloads
- * are counted, reported in stats and dropped; nothing a publisher sends makes it throw.
+ * Reads telemetry from MQTT topics into the hub through the source's mapping. Messages the
+ * mapping refuses become dead letters, counted and reported in stats; nothing a publisher sends
+ * makes it throw.
  */
 export function createMqttSource(options: MqttSourceOptions): MqttSource {
   const { client, filters, sink, logger } = options;
@@ -34,22 +40,16 @@ export function createMqttSource(options: MqttSourceOptions): MqttSource {
   let markSubscribed: () => void = () => {};
   const subscribed = new Promise<void>((resolve) => (markSubscribed = resolve));
 
-  const onMessage = (topic: string, payload: Buffer) => {
-    const parsed = parseTelemetry(payload);
-    if (!parsed.ok) {
-      counters.malformed++;
-      counters.lastError = `malformed payload on ${topic}: ${parsed.error}`;
-      warnMalformed(counters.lastError);
-      return;
-    }
-    const channel = channelForTopic(filters, topic);
-    if (sink.ingest(channel, parsed.payload.t, parsed.payload.v, `mqtt:${topic}`)) {
-      counters.received++;
-    } else {
-      counters.malformed++;
-      counters.lastError = `channel "${channel}" refused: the relay's channel table is full`;
-    }
-  };
+  const mapper =
+    options.mapper ?? compileMapping(legacyMappingConfig({ mqttFilters: filters })).source('mqtt');
+  const onMessage = createMappedIngest({
+    mapper,
+    sink,
+    counters,
+    prefix: 'mqtt',
+    onDeadLetter: warnMalformed,
+    ...(options.now ? { now: options.now } : {}),
+  });
   const onConnect = () => {
     counters.connected = true;
     client.subscribe([...filters], { qos: 0 }, (error) => {
