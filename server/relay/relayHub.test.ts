@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createMemoryLogger } from '../logger.ts';
 import { MockSocket } from '../testing/mockSocket.ts';
-import { RelayHub, type RelayHubOptions } from './relayHub.ts';
+import { RelayHub, type HubClientAdapter, type RelayHubOptions } from './relayHub.ts';
 
 function makeHub(options: Partial<RelayHubOptions> = {}) {
   let now = 1000;
@@ -166,5 +166,123 @@ describe('RelayHub', () => {
     expect(hub.ingest('d', 1, 1, 'test')).toBe(false);
     expect(hub.ingest('a', 2, 1, 'test')).toBe(true);
     expect(logger.lines.filter((l) => l.line.includes('channel table is full'))).toHaveLength(1);
+  });
+});
+
+/** An adapter that records what the hub hands it; wants the channels named in `wanted`. */
+function recordingAdapter(wanted: Set<string> = new Set()) {
+  const calls: { kind: string; detail: unknown }[] = [];
+  const adapter: HubClientAdapter & { calls: typeof calls; bufferedAmount: number } = {
+    calls,
+    bufferedAmount: 0,
+    wants: (channel) => wanted.has(channel.name),
+    channels: (change) => calls.push({ kind: 'channels', detail: change.added.map((c) => c.name) }),
+    samples: (samples) => calls.push({ kind: 'samples', detail: samples }),
+    stats: (stats) => calls.push({ kind: 'stats', detail: stats }),
+  };
+  return adapter;
+}
+
+describe('RelayHub client adapters', () => {
+  it('hands a new client the whole table, then only the channels it has not seen', () => {
+    const { hub } = makeHub();
+    hub.ingest('a', 1, 1, 'test');
+    const early = recordingAdapter();
+    hub.attach(early);
+    hub.ingest('b', 1, 1, 'test');
+    const late = recordingAdapter();
+    hub.attach(late);
+    hub.flush();
+    hub.flush();
+    expect(early.calls).toEqual([
+      { kind: 'channels', detail: ['a'] },
+      { kind: 'channels', detail: ['b'] },
+    ]);
+    // `late` joined after `b` appeared: it heard of it when it joined; the flush adds nothing.
+    expect(late.calls).toEqual([
+      { kind: 'channels', detail: ['a', 'b'] },
+      { kind: 'channels', detail: [] },
+    ]);
+  });
+
+  it('asks wants() when a channel appears and again after subscriptionsChanged()', () => {
+    const { hub } = makeHub();
+    const wanted = new Set(['a']);
+    const adapter = recordingAdapter(wanted);
+    const client = hub.attach(adapter);
+    hub.ingest('a', 10, 1, 'test');
+    hub.ingest('b', 11, 2, 'test');
+    hub.flush();
+    wanted.clear();
+    wanted.add('b');
+    client.subscriptionsChanged();
+    hub.ingest('a', 12, 3, 'test');
+    hub.ingest('b', 13, 4, 'test');
+    hub.flush();
+    const samples = adapter.calls.filter((c) => c.kind === 'samples').map((c) => c.detail);
+    expect(samples).toEqual([[[0, 10, 1, 1000]], [[1, 13, 4, 1001]]]);
+  });
+
+  it('hands every client its stats: sources, client count, drops and queue depth', () => {
+    const { hub } = makeHub({ maxQueuedSamples: 2, highWaterBytes: 10 });
+    const slow = recordingAdapter(new Set(['a']));
+    const client = hub.attach(slow);
+    slow.bufferedAmount = 100;
+    for (let i = 0; i < 5; i++) hub.ingest('a', i, i, 'test');
+    hub.flush();
+    hub.broadcastStats();
+    expect(slow.calls.at(-1)).toEqual({
+      kind: 'stats',
+      detail: { sources: [], clients: 1, dropped: 3, queued: 2 },
+    });
+    expect([client.dropped, client.queued]).toEqual([3, 2]);
+  });
+
+  it('keeps serving other clients when one adapter throws', () => {
+    const { hub, logger } = makeHub();
+    const broken = recordingAdapter(new Set(['a']));
+    broken.samples = () => {
+      throw new Error('boom');
+    };
+    hub.attach(broken);
+    const healthy = recordingAdapter(new Set(['a']));
+    hub.attach(healthy);
+    for (let i = 0; i < 3; i++) {
+      hub.ingest('a', i, i, 'test');
+      hub.flush();
+    }
+    expect(healthy.calls.filter((c) => c.kind === 'samples')).toHaveLength(3);
+    expect(logger.lines.filter((l) => l.level === 'error')).toEqual([
+      {
+        level: 'error',
+        line: 'a client adapter threw; other clients are unaffected: boom',
+      },
+    ]);
+  });
+
+  it('serves JSON relay clients and other adapters from one table', () => {
+    const { hub } = makeHub();
+    const socket = new MockSocket();
+    hub.addClient(socket).subscribe('*');
+    const other = recordingAdapter(new Set(['a']));
+    hub.attach(other);
+    hub.ingest('a', 1, 2, 'test');
+    hub.flush();
+    expect(socket.ofType('samples')[0]!.samples).toEqual([[0, 1, 2, 1000]]);
+    expect(other.calls.find((c) => c.kind === 'samples')?.detail).toEqual([[0, 1, 2, 1000]]);
+    expect(hub.clientCount).toBe(2);
+  });
+
+  it('detaches a client once, however often it is asked', () => {
+    const { hub } = makeHub();
+    const adapter = recordingAdapter(new Set(['a']));
+    const client = hub.attach(adapter);
+    hub.detach(client);
+    hub.detach(client);
+    hub.ingest('a', 1, 1, 'test');
+    hub.flush();
+    hub.broadcastStats();
+    expect(adapter.calls).toEqual([{ kind: 'channels', detail: [] }]);
+    expect(hub.clientCount).toBe(0);
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { createRandom } from '../twin/random.ts';
 import {
+  MAX_ENABLE_CAPABILITIES,
   encodeClientMessageData,
   encodeMessageData,
   encodeSampleBatch,
@@ -7,9 +9,19 @@ import {
   parseClientBinary,
   parseClientJson,
   parseServerBinary,
+  parseServerJson,
+  setMessageDataHeader,
+  setNanosFromMs,
   type FoxgloveParse,
 } from './foxglove.ts';
 import { msToNs } from './nanoTime.ts';
+
+/** The u64 setNanosFromMs writes for `ms`. */
+function nanosOf(ms: number): bigint {
+  const view = new DataView(new ArrayBuffer(8));
+  setNanosFromMs(view, 0, ms);
+  return view.getBigUint64(0, true);
+}
 
 function expectError(result: FoxgloveParse<unknown>, pattern: RegExp | string): void {
   expect(result.ok).toBe(false);
@@ -38,22 +50,69 @@ describe('Foxglove WebSocket v1 binary frames', () => {
   });
 
   it('round-trips a Twinbench sample batch of 1000 samples exactly', () => {
-    const samples = Array.from({ length: 1000 }, (_, i) => ({
-      subscriptionId: i % 17,
-      deviceTime: msToNs(1_763_860_000_000 + i * 10.25),
-      receiveTime: msToNs(1_763_860_000_003 + i * 10),
-      value: Math.sin(i) * 1e-3,
-    }));
-    const frame = encodeSampleBatch(samples);
+    const count = 1000;
+    const columns = {
+      count,
+      subscriptionIds: Uint32Array.from({ length: count }, (_, i) => i % 17),
+      deviceTimesMs: Float64Array.from({ length: count }, (_, i) => 1_763_860_000_000 + i * 10.25),
+      receiveTimesMs: Float64Array.from({ length: count }, (_, i) => 1_763_860_000_003 + i * 10),
+      values: Float64Array.from({ length: count }, (_, i) => Math.sin(i) * 1e-3),
+    };
+    const frame = encodeSampleBatch(columns);
     expect(frame.byteLength).toBe(5 + 28 * 1000);
     const parsed = parseServerBinary(frame);
-    expect(parsed.ok && parsed.message).toEqual({ op: 'sampleBatch', samples });
+    expect(parsed.ok && parsed.message).toEqual({
+      op: 'sampleBatch',
+      samples: Array.from({ length: count }, (_, i) => ({
+        subscriptionId: columns.subscriptionIds[i],
+        deviceTime: msToNs(columns.deviceTimesMs[i]!),
+        receiveTime: msToNs(columns.receiveTimesMs[i]!),
+        value: columns.values[i],
+      })),
+    });
+  });
+
+  it('writes ms as u64 ns exactly as msToNs does, without BigInt', () => {
+    const random = createRandom(7);
+    const misses: number[] = [];
+    const check = (ms: number) => {
+      if (nanosOf(ms) !== msToNs(ms)) misses.push(ms);
+    };
+    for (let i = 0; i < 20_000; i++) {
+      check(1_600_000_000_000 + random.uniform() * 200_000_000_000);
+      check(Number((random.uniform() * 10 ** (1 + (i % 12))).toFixed(i % 7)));
+    }
+    for (const ms of [0, 1e-6, 0.9999996, 4294.967296, 4294967.296, 2 ** 32, 2 ** 53 / 1e6]) {
+      check(ms);
+    }
+    expect(misses).toEqual([]);
+  });
+
+  it('clamps times a u64 of ns cannot hold instead of throwing', () => {
+    expect(nanosOf(-1)).toBe(0n);
+    expect(nanosOf(Number.NaN)).toBe(0n);
+    expect(nanosOf(Infinity)).toBe(2n ** 64n - 1n);
+    expect(nanosOf(1e300)).toBe(2n ** 64n - 1n);
+    // The last ms that fits: 2^64 - 1 ns is 18446744073709.551615 ms.
+    expect(nanosOf(18_446_744_073_709)).toBe(18_446_744_073_709_000_000n);
+  });
+
+  it('writes a message data header with the timestamp given in ms', () => {
+    const payload = Uint8Array.from([7]);
+    const frame = new Uint8Array(14);
+    setMessageDataHeader(new DataView(frame.buffer), 0, 42, 1_700_000_000_000.5);
+    frame.set(payload, 13);
+    expect(frame).toEqual(encodeMessageData(42, msToNs(1_700_000_000_000.5), payload));
   });
 
   it('reports truncated or unknown frames instead of throwing', () => {
-    const batch = encodeSampleBatch([
-      { subscriptionId: 1, deviceTime: 1n, receiveTime: 2n, value: 3 },
-    ]);
+    const batch = encodeSampleBatch({
+      count: 1,
+      subscriptionIds: [1],
+      deviceTimesMs: [1],
+      receiveTimesMs: [2],
+      values: [3],
+    });
     expectError(parseServerBinary(batch.subarray(0, batch.byteLength - 1)), /says 1 samples/);
     expectError(parseServerBinary(Uint8Array.from([0x01, 0, 0])), /at least 13/);
     expectError(parseServerBinary(Uint8Array.from([0x7f])), 'unknown server binary opcode 0x7f');
@@ -104,5 +163,56 @@ describe('Foxglove WebSocket v1 client JSON', () => {
       /reuses a subscription id/,
     );
     expectError(parseClientJson('{"op":"getParameters"}'), /unsupported op/);
+    expectError(parseClientJson('[1]'), /JSON object with a string "op"/);
+  });
+
+  it('cuts a long unknown op short in the error instead of echoing it', () => {
+    const result = parseClientJson(JSON.stringify({ op: 'x'.repeat(10_000) }));
+    expect(!result.ok && result.error.length).toBeLessThan(200);
+  });
+
+  it('accepts twinbench.enable with a list of capability names', () => {
+    const parsed = parseClientJson(
+      '{"op":"twinbench.enable","capabilities":["twinbench.sampleBatch","other"]}',
+    );
+    expect(parsed.ok && parsed.message).toEqual({
+      op: 'twinbench.enable',
+      capabilities: ['twinbench.sampleBatch', 'other'],
+    });
+    expectError(parseClientJson('{"op":"twinbench.enable","capabilities":"all"}'), /array/);
+    expectError(
+      parseClientJson(
+        JSON.stringify({
+          op: 'twinbench.enable',
+          capabilities: Array.from({ length: MAX_ENABLE_CAPABILITIES + 1 }, () => 'a'),
+        }),
+      ),
+      /at most 32/,
+    );
+  });
+
+  it('accepts twinbench.timeSync with a number or string id and a finite client time', () => {
+    const parsed = parseClientJson('{"op":"twinbench.timeSync","id":"s1","clientTime":12.5}');
+    expect(parsed.ok && parsed.message).toEqual({
+      op: 'twinbench.timeSync',
+      id: 's1',
+      clientTime: 12.5,
+    });
+    expect(parseClientJson('{"op":"twinbench.timeSync","id":3,"clientTime":0}').ok).toBe(true);
+    expectError(parseClientJson('{"op":"twinbench.timeSync","id":{},"clientTime":1}'), /\.id/);
+    expectError(
+      parseClientJson('{"op":"twinbench.timeSync","id":1,"clientTime":"now"}'),
+      /clientTime must be a finite number/,
+    );
+  });
+});
+
+describe('Foxglove WebSocket v1 server JSON', () => {
+  it('reads the ops the relay sends and refuses others', () => {
+    const parsed = parseServerJson('{"op":"status","level":1,"message":"hi"}');
+    expect(parsed.ok && parsed.message).toEqual({ op: 'status', level: 1, message: 'hi' });
+    expect(parseServerJson('{"op":"twinbench.timeSyncReply","id":1}').ok).toBe(true);
+    expectError(parseServerJson('{"op":"dance"}'), /unknown text message/);
+    expectError(parseServerJson('nope'), /non-JSON/);
   });
 });

@@ -35,6 +35,11 @@ export interface Channel {
 
 export type StatusLevel = 0 | 1 | 2;
 
+export const STATUS_LEVEL = { info: 0, warning: 1, error: 2 } as const;
+
+/** Echoed back in a time-sync reply; the client picks it to match replies to requests. */
+export type TimeSyncId = number | string;
+
 export type ServerJsonMessage =
   | {
       readonly op: 'serverInfo';
@@ -51,7 +56,26 @@ export type ServerJsonMessage =
       readonly id?: string;
     }
   | { readonly op: 'advertise'; readonly channels: readonly Channel[] }
-  | { readonly op: 'unadvertise'; readonly channelIds: readonly number[] };
+  | { readonly op: 'unadvertise'; readonly channelIds: readonly number[] }
+  | {
+      /** Twinbench `timeSync`: an NTP-style exchange; all times are ms since the Unix epoch. */
+      readonly op: 'twinbench.timeSyncReply';
+      readonly id: TimeSyncId;
+      readonly clientTime: number;
+      readonly serverReceiveTime: number;
+      readonly serverSendTime: number;
+    }
+  | {
+      /**
+       * Twinbench `commands`: the outcome of one command a client published, instead of a status.
+       * `id` is the command payload's string `"id"`, null when it had none.
+       */
+      readonly op: 'twinbench.commandResult';
+      readonly channelId: number;
+      readonly id: string | null;
+      readonly ok: boolean;
+      readonly message: string;
+    };
 
 export interface ClientChannel {
   readonly id: number;
@@ -67,7 +91,11 @@ export type ClientJsonMessage =
     }
   | { readonly op: 'unsubscribe'; readonly subscriptionIds: readonly number[] }
   | { readonly op: 'advertise'; readonly channels: readonly ClientChannel[] }
-  | { readonly op: 'unadvertise'; readonly channelIds: readonly number[] };
+  | { readonly op: 'unadvertise'; readonly channelIds: readonly number[] }
+  /** Opts into Twinbench extensions the server offered in serverInfo.capabilities. */
+  | { readonly op: 'twinbench.enable'; readonly capabilities: readonly string[] }
+  /** `clientTime`: the client's clock (ms since the Unix epoch) when it sent this. */
+  | { readonly op: 'twinbench.timeSync'; readonly id: TimeSyncId; readonly clientTime: number };
 
 // ---- binary messages ---------------------------------------------------------------------
 
@@ -84,13 +112,26 @@ export type ServerBinaryMessage =
   | { readonly op: 'time'; readonly timestamp: bigint }
   | { readonly op: 'sampleBatch'; readonly samples: readonly BatchSample[] };
 
-/** One sample of a numeric channel in a Twinbench sample batch. */
+/** One sample of a numeric channel in a Twinbench sample batch, as parsed. */
 export interface BatchSample {
   readonly subscriptionId: number;
   /** Device time and relay receive time, ns since the Unix epoch. */
   readonly deviceTime: bigint;
   readonly receiveTime: bigint;
   readonly value: number;
+}
+
+/**
+ * What encodeSampleBatch writes: `count` samples, one per index of each column. Columnar so that
+ * an encoder can fill reusable typed arrays and write the frame with one allocation. Times are
+ * ms since the Unix epoch; they go on the wire as u64 ns exactly as msToNs converts them.
+ */
+export interface SampleColumns {
+  readonly count: number;
+  readonly subscriptionIds: ArrayLike<number>;
+  readonly deviceTimesMs: ArrayLike<number>;
+  readonly receiveTimesMs: ArrayLike<number>;
+  readonly values: ArrayLike<number>;
 }
 
 export type ClientBinaryMessage = {
@@ -118,6 +159,24 @@ export function encodeMessageData(
   return out;
 }
 
+/** Bytes before the payload of a message-data frame: opcode, u32 subscription, u64 timestamp. */
+export const MESSAGE_DATA_HEADER_BYTES = 13;
+
+/**
+ * Writes a message-data header at `offset` with the timestamp given in ms (as setNanosFromMs),
+ * for encoders that lay many frames into one buffer; the payload goes right after it.
+ */
+export function setMessageDataHeader(
+  view: DataView,
+  offset: number,
+  subscriptionId: number,
+  timestampMs: number,
+): void {
+  view.setUint8(offset, SERVER_BINARY_OPCODE.messageData);
+  view.setUint32(offset + 1, subscriptionId, true);
+  setNanosFromMs(view, offset + 5, timestampMs);
+}
+
 export function encodeTime(timestamp: bigint): Uint8Array {
   const out = new Uint8Array(9);
   const view = new DataView(out.buffer);
@@ -126,19 +185,68 @@ export function encodeTime(timestamp: bigint): Uint8Array {
   return out;
 }
 
-/** Twinbench extension: `0x81 | u32 count | count × (u32 subscription, u64 device ns, u64 receive ns, f64 value)`. */
-export function encodeSampleBatch(samples: readonly BatchSample[]): Uint8Array {
-  const out = new Uint8Array(1 + 4 + samples.length * SAMPLE_BYTES);
+const TWO_32 = 4294967296;
+
+/**
+ * Writes `ms` (ms since the Unix epoch) at `offset` as a little-endian u64 of nanoseconds, the
+ * same value msToNs gives, without a BigInt: the whole ms are split at 2^32 so every partial
+ * product stays below 2^53. Times a u64 cannot hold are clamped instead of thrown: negative or
+ * NaN to 0, past the year 2554 to the largest u64. Returns nothing and allocates nothing.
+ */
+export function setNanosFromMs(view: DataView, offset: number, ms: number): void {
+  let lo = 0;
+  let hi = 0;
+  if (ms > 0) {
+    let whole = Math.floor(ms);
+    let fraction = Math.round((ms - whole) * 1e6);
+    if (fraction === 1_000_000) {
+      whole += 1;
+      fraction = 0;
+    }
+    const wholeHi = Math.floor(whole / TWO_32);
+    const low = (whole - wholeHi * TWO_32) * 1e6 + fraction;
+    const carry = Math.floor(low / TWO_32);
+    lo = low - carry * TWO_32;
+    hi = wholeHi * 1e6 + carry;
+    if (!(hi <= 0xffffffff)) {
+      lo = 0xffffffff;
+      hi = 0xffffffff;
+    }
+  }
+  view.setUint32(offset, lo, true);
+  view.setUint32(offset + 4, hi, true);
+}
+
+/** A time frame for a clock reading in ms (as setNanosFromMs), without a BigInt. */
+export function encodeTimeFromMs(ms: number): Uint8Array {
+  const out = new Uint8Array(9);
+  const view = new DataView(out.buffer);
+  view.setUint8(0, SERVER_BINARY_OPCODE.time);
+  setNanosFromMs(view, 1, ms);
+  return out;
+}
+
+/** Bytes of a sample batch frame of `count` samples. */
+export const sampleBatchBytes = (count: number): number => 5 + count * SAMPLE_BYTES;
+
+/**
+ * Twinbench extension: `0x81 | u32 count | count × (u32 subscription, u64 device ns, u64 receive
+ * ns, f64 value)`. One allocation for the frame; times as setNanosFromMs writes them.
+ *
+ * @example encodeSampleBatch({ count: 1, subscriptionIds: [0], deviceTimesMs: [t], receiveTimesMs: [t], values: [1.5] })
+ */
+export function encodeSampleBatch(columns: SampleColumns): Uint8Array {
+  const { count, subscriptionIds, deviceTimesMs, receiveTimesMs, values } = columns;
+  const out = new Uint8Array(sampleBatchBytes(count));
   const view = new DataView(out.buffer);
   view.setUint8(0, SERVER_BINARY_OPCODE.sampleBatch);
-  view.setUint32(1, samples.length, true);
-  samples.forEach((s, i) => {
-    const at = 5 + i * SAMPLE_BYTES;
-    view.setUint32(at, s.subscriptionId, true);
-    view.setBigUint64(at + 4, s.deviceTime, true);
-    view.setBigUint64(at + 12, s.receiveTime, true);
-    view.setFloat64(at + 20, s.value, true);
-  });
+  view.setUint32(1, count, true);
+  for (let i = 0, at = 5; i < count; i++, at += SAMPLE_BYTES) {
+    view.setUint32(at, subscriptionIds[i]!, true);
+    setNanosFromMs(view, at + 4, deviceTimesMs[i]!);
+    setNanosFromMs(view, at + 12, receiveTimesMs[i]!);
+    view.setFloat64(at + 20, values[i]!, true);
+  }
   return out;
 }
 
@@ -234,6 +342,20 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 const isUint32 = (v: unknown): v is number =>
   typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
 const isUintArray = (v: unknown): v is number[] => Array.isArray(v) && v.every(isUint32);
+const isTimeSyncId = (v: unknown): v is TimeSyncId =>
+  (typeof v === 'number' && Number.isFinite(v)) || (typeof v === 'string' && v.length <= 64);
+
+/** A client's value quoted for an error message, cut short: errors must not echo a flood. */
+function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? typeof value;
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+const CLIENT_OPS =
+  'subscribe, unsubscribe, advertise, unadvertise, twinbench.enable and twinbench.timeSync';
+
+/** Most capabilities one twinbench.enable may name. */
+export const MAX_ENABLE_CAPABILITIES = 32;
 
 /** Parses a client's text frame. Never throws. */
 export function parseClientJson(text: string): FoxgloveParse<ClientJsonMessage> {
@@ -315,10 +437,68 @@ export function parseClientJson(text: string): FoxgloveParse<ClientJsonMessage> 
           error: 'unadvertise.channelIds must be an array of unsigned 32-bit integers',
         };
       return { ok: true, message: { op: 'unadvertise', channelIds: value.channelIds } };
+    case 'twinbench.enable': {
+      const capabilities = value.capabilities;
+      if (
+        !Array.isArray(capabilities) ||
+        capabilities.length > MAX_ENABLE_CAPABILITIES ||
+        !capabilities.every((c) => typeof c === 'string' && c.length <= 100)
+      ) {
+        return {
+          ok: false,
+          error: `twinbench.enable.capabilities must be an array of at most ${MAX_ENABLE_CAPABILITIES} capability names, e.g. ["twinbench.sampleBatch"]`,
+        };
+      }
+      return {
+        ok: true,
+        message: { op: 'twinbench.enable', capabilities: capabilities as string[] },
+      };
+    }
+    case 'twinbench.timeSync':
+      if (!isTimeSyncId(value.id))
+        return {
+          ok: false,
+          error:
+            'twinbench.timeSync.id must be a finite number or a string of at most 64 characters',
+        };
+      if (typeof value.clientTime !== 'number' || !Number.isFinite(value.clientTime))
+        return {
+          ok: false,
+          error: 'twinbench.timeSync.clientTime must be a finite number (ms since the Unix epoch)',
+        };
+      return {
+        ok: true,
+        message: { op: 'twinbench.timeSync', id: value.id, clientTime: value.clientTime },
+      };
     default:
       return {
         ok: false,
-        error: `unsupported op ${JSON.stringify(value.op)}: this relay handles subscribe, unsubscribe, advertise and unadvertise`,
+        error: `unsupported op ${quote(value.op)}: this relay handles ${CLIENT_OPS}`,
       };
   }
+}
+
+const SERVER_OPS: ReadonlySet<string> = new Set<ServerJsonMessage['op']>([
+  'serverInfo',
+  'status',
+  'advertise',
+  'unadvertise',
+  'twinbench.timeSyncReply',
+  'twinbench.commandResult',
+]);
+
+/**
+ * Parses a server's text frame, for clients and tests. Checks the `op` only: the relay is trusted
+ * to send well-formed bodies for the ops it names. Never throws.
+ */
+export function parseServerJson(text: string): FoxgloveParse<ServerJsonMessage> {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `server sent non-JSON (${(error as Error).message})` };
+  }
+  if (!isRecord(value) || typeof value.op !== 'string' || !SERVER_OPS.has(value.op))
+    return { ok: false, error: `server sent an unknown text message ${quote(value)}` };
+  return { ok: true, message: value as unknown as ServerJsonMessage };
 }
