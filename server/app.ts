@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { hostname } from 'node:os';
 import { Registry } from 'prom-client';
 import { createAcl, defaultAclConfig } from './auth/acl.ts';
 import { createRelayAuth } from './auth/relayAuth.ts';
@@ -23,7 +24,7 @@ import { createStaticHandler } from './http/staticServer.ts';
 import type { Logger } from './logger.ts';
 import { connectMqtt } from './mqttClient.ts';
 import { createMqttCommandSink } from './relay/commandSink.ts';
-import { createKafkaSource } from './relay/kafkaSource.ts';
+import { createKafkaSource, relayGroupId } from './relay/kafkaSource.ts';
 import { createMqttSource } from './relay/mqttSource.ts';
 import { RelayHub } from './relay/relayHub.ts';
 import type { TelemetrySource } from './relay/telemetrySource.ts';
@@ -163,6 +164,12 @@ export async function startTwinbench(
       const kafkaSource = createKafkaSource({
         brokers: config.kafka.brokers,
         topics: config.kafka.topics,
+        start: config.kafka.start,
+        // One group per relay instance, stable across restarts so commits resume it; a relay on
+        // a random port gets a group of its own.
+        groupId:
+          config.kafka.groupId ??
+          (config.port === 0 ? relayGroupId() : `twinbench-relay-${hostname()}-${config.port}`),
         mapper: mapper.source('kafka'),
         sink: hub,
         logger: logger.child('kafka'),
@@ -220,6 +227,7 @@ export async function startTwinbench(
         if ((AUTH_FAILURE_REASONS as readonly string[]).includes(reason))
           metrics.authFailure(reason as AuthFailureReason);
       },
+      metrics,
       audit: (entry) => {
         auditLog.info(
           `${entry.who} (${entry.role}) ${entry.outcome} command on ${entry.topic}: ${entry.message}`,

@@ -35,6 +35,8 @@ describe('loadConfig', () => {
       TWINBENCH_MQTT_TOPICS: 'a/#, b/+/c',
       TWINBENCH_KAFKA_BROKERS: '127.0.0.1:19092,kafka:9092',
       TWINBENCH_KAFKA_TOPICS: 'one,two',
+      TWINBENCH_KAFKA_START: 'time:2026-11-01T00:00:00Z',
+      TWINBENCH_KAFKA_GROUP: 'relay-a',
       TWINBENCH_FLEET: '0',
       TWINBENCH_SEED: '42',
       TWINBENCH_STATIC_DIR: 'build/app',
@@ -48,7 +50,12 @@ describe('loadConfig', () => {
       port: 0,
       mqtt: { kind: 'external', url: 'mqtt://broker.local:1883' },
       mqttTopics: ['a/#', 'b/+/c'],
-      kafka: { brokers: ['127.0.0.1:19092', 'kafka:9092'], topics: ['one', 'two'] },
+      kafka: {
+        brokers: ['127.0.0.1:19092', 'kafka:9092'],
+        topics: ['one', 'two'],
+        start: { kind: 'time', ms: Date.UTC(2026, 10, 1) },
+        groupId: 'relay-a',
+      },
       fleet: false,
       seed: 42,
       staticDir: 'build/app',
@@ -70,7 +77,16 @@ describe('loadConfig', () => {
     expect(loadConfig({ TWINBENCH_KAFKA_BROKERS: 'localhost:9092' }).kafka).toEqual({
       brokers: ['localhost:9092'],
       topics: ['twinbench.telemetry'],
+      start: { kind: 'committed' },
+      groupId: null,
     });
+    const start = (value: string) =>
+      loadConfig({ TWINBENCH_KAFKA_BROKERS: 'localhost:9092', TWINBENCH_KAFKA_START: value }).kafka!
+        .start;
+    expect(start('earliest')).toEqual({ kind: 'earliest' });
+    expect(start('offset:1200')).toEqual({ kind: 'offset', offset: '1200' });
+    expect(start('time:1700000000000')).toEqual({ kind: 'time', ms: 1700000000000 });
+    expect(() => start('yesterday')).toThrow(/TWINBENCH_KAFKA_START="yesterday" .* offset:<n>/);
   });
 
   it('names the variable and a valid value for bad input', () => {

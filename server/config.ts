@@ -1,6 +1,7 @@
 import { FOOTBRIDGE_TOPIC_PREFIX } from '../src/protocol/telemetry.ts';
 import { DEFAULT_AUTH_CONFIG, loadAuthConfig, type AuthConfig } from './auth/authConfig.ts';
 import { ConfigError } from './errors.ts';
+import type { KafkaStart } from './relay/kafkaSource.ts';
 
 /** Where the relay's MQTT traffic goes: the broker inside this process, or one you run. */
 export type MqttBrokerConfig =
@@ -10,6 +11,10 @@ export type MqttBrokerConfig =
 export interface KafkaConfig {
   readonly brokers: readonly string[];
   readonly topics: readonly string[];
+  /** Where reading starts (TWINBENCH_KAFKA_START); `committed` resumes this relay's group. */
+  readonly start: KafkaStart;
+  /** The relay's consumer group (TWINBENCH_KAFKA_GROUP); null: one per host and port. */
+  readonly groupId: string | null;
 }
 
 export interface TwinbenchConfig {
@@ -138,6 +143,23 @@ function parseKafkaBrokers(raw: string): string[] {
   return brokers;
 }
 
+function parseKafkaStart(env: Env): KafkaStart {
+  const raw = read(env, 'TWINBENCH_KAFKA_START');
+  if (raw === undefined || raw === 'committed') return { kind: 'committed' };
+  if (raw === 'latest' || raw === 'earliest') return { kind: raw };
+  const offset = /^offset:(\d+)$/.exec(raw);
+  if (offset) return { kind: 'offset', offset: offset[1]! };
+  if (raw.startsWith('time:')) {
+    const text = raw.slice(5);
+    const ms = /^\d+$/.test(text) ? Number(text) : Date.parse(text);
+    if (Number.isFinite(ms)) return { kind: 'time', ms };
+  }
+  throw new ConfigError(
+    'invalid_value',
+    `TWINBENCH_KAFKA_START=${JSON.stringify(raw)} is not a start position: use committed (default), latest, earliest, offset:<n> or time:<ISO time or ms since 1970>.`,
+  );
+}
+
 function parseFlag(env: Env, name: string, fallback: boolean): boolean {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
@@ -194,7 +216,13 @@ export function loadConfig(env: Env): TwinbenchConfig {
         'TWINBENCH_KAFKA_TOPICS is empty: give one or more comma-separated topic names, or unset it for twinbench.telemetry.',
       );
     }
-    if (brokers.length > 0) kafka = { brokers, topics };
+    if (brokers.length > 0)
+      kafka = {
+        brokers,
+        topics,
+        start: parseKafkaStart(env),
+        groupId: read(env, 'TWINBENCH_KAFKA_GROUP') ?? null,
+      };
   }
   return {
     host: read(env, 'TWINBENCH_HOST') ?? DEFAULT_CONFIG.host,

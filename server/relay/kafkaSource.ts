@@ -24,7 +24,20 @@ export interface KafkaSourceOptions {
    * payloads with the channel in the record key.
    */
   readonly mapper?: SourceMapper;
+  /** Where reading starts when the source first joins; later rejoins resume from commits. */
+  readonly start?: KafkaStart;
 }
+
+/**
+ * Where a relay starts reading: `committed` resumes where this relay's consumer group left off
+ * (the newest record when it has no commits), `latest` skips to the newest record, `earliest`
+ * replays the topic's retention, `offset` starts every partition at an offset and `time` at the
+ * first record at or after a time (ms since the Unix epoch), replaying from Kafka's retention.
+ */
+export type KafkaStart =
+  | { readonly kind: 'committed' | 'latest' | 'earliest' }
+  | { readonly kind: 'offset'; readonly offset: string }
+  | { readonly kind: 'time'; readonly ms: number };
 
 const EMPTY = new Uint8Array(0);
 
@@ -55,9 +68,9 @@ function kafkaLogCreator(logger: Logger) {
 }
 
 /**
- * Reads telemetry records from Kafka topics into the hub, starting at the newest record (live
- * data only). If the brokers are unreachable it keeps retrying in the background and says so in
- * its stats; bad records are counted and dropped.
+ * Reads telemetry records from Kafka topics into the hub from `start`, committing offsets as it
+ * goes. If the brokers are unreachable it keeps retrying in the background and says so in its
+ * stats; records the mapping refuses become dead letters.
  */
 export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
   const { sink, logger, topics } = options;
@@ -81,6 +94,8 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
     logCreator: kafkaLogCreator(logger),
   });
   const groupId = options.groupId ?? relayGroupId();
+  const start = options.start ?? { kind: 'committed' };
+  let positioned = false;
   let consumer: Consumer | undefined;
   let attempt: Promise<void> | undefined;
   let retryTimer: ReturnType<typeof setTimeout> | undefined;
@@ -117,15 +132,41 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
       }
     });
     await current.connect();
-    await current.subscribe({ topics: [...topics], fromBeginning: false });
+    await current.subscribe({ topics: [...topics], fromBeginning: start.kind === 'earliest' });
     await current.run({
-      // Live telemetry only: nothing to resume from, so no offsets to commit.
-      autoCommit: false,
+      // Offsets are committed so a restarted relay resumes where it stopped (start: committed).
+      autoCommit: true,
+      autoCommitInterval: 1000,
       eachMessage: ({ topic, message }) => {
         ingest(topic, message.value ?? EMPTY, message.key);
         return Promise.resolve();
       },
     });
+    if (!positioned) {
+      positioned = true;
+      await seekStart(current);
+    }
+  };
+
+  /** Moves every partition to the configured start; `committed` and `earliest` need nothing. */
+  const seekStart = async (current: Consumer) => {
+    if (start.kind === 'committed' || start.kind === 'earliest') return;
+    const admin = kafka.admin();
+    await admin.connect();
+    try {
+      for (const topic of topics) {
+        const offsets =
+          start.kind === 'time'
+            ? await admin.fetchTopicOffsetsByTimestamp(topic, start.ms)
+            : (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
+                partition,
+                offset: start.kind === 'offset' ? start.offset : high,
+              }));
+        for (const { partition, offset } of offsets) current.seek({ topic, partition, offset });
+      }
+    } finally {
+      await admin.disconnect();
+    }
   };
 
   function connect(): void {

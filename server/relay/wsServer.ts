@@ -1,7 +1,8 @@
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type RawData, type WebSocket } from 'ws';
-import type { Acl } from '../auth/acl.ts';
+import { FOXGLOVE_SUBPROTOCOL } from '../../src/protocol/foxglove.ts';
+import { createAcl, defaultAclConfig, type Acl } from '../auth/acl.ts';
 import { AuthError } from '../auth/authErrors.ts';
 import { anonymousPrincipal, type Principal } from '../auth/principal.ts';
 import { redactToken } from '../auth/tokenFromRequest.ts';
@@ -9,7 +10,9 @@ import { errorMessage } from '../errors.ts';
 import { MAX_CLIENT_MESSAGE_BYTES, RELAY_WS_PATH } from '../../src/protocol/relay.ts';
 import type { Logger } from '../logger.ts';
 import { createClientLimits, type ClientLimitsConfig } from './clientLimits.ts';
-import { openClientSession, type ClientSession, type CommandAudit } from './clientSession.ts';
+import { openClientSession, type CommandAudit } from './clientSession.ts';
+import { openFoxgloveSession } from './foxglove/foxgloveSession.ts';
+import type { RelayMetrics } from '../metrics/relayMetrics.ts';
 import type { CommandSink } from './commandSink.ts';
 import type { RelayHub } from './relayHub.ts';
 
@@ -36,6 +39,15 @@ export interface RelayWsServerOptions {
   readonly onAuthFailure?: (reason: string) => void;
   /** The audit trail of commands: who asked for what, when, and what came of it. */
   readonly audit?: (entry: CommandAudit) => void;
+  /** Per-client delivery, drop and queue metrics of Foxglove clients. */
+  readonly metrics?: RelayMetrics;
+}
+
+/** What the server needs of a protocol session, JSON relay or Foxglove. */
+interface Session {
+  handleText(raw: string): void;
+  handleBinary(bytes: Uint8Array): void;
+  close(): void;
 }
 
 /** Close code for a connection whose token expired while it was open (private range 4000–4999). */
@@ -55,10 +67,12 @@ export const WS_MAX_PAYLOAD = 4 * MAX_CLIENT_MESSAGE_BYTES;
 
 const decoder = new TextDecoder();
 
-function frameText(data: RawData): string {
-  if (Array.isArray(data)) return decoder.decode(Buffer.concat(data));
-  return decoder.decode(data instanceof ArrayBuffer ? new Uint8Array(data) : data);
+function frameBytes(data: RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  return data instanceof ArrayBuffer ? new Uint8Array(data) : data;
 }
+
+const frameText = (data: RawData) => decoder.decode(frameBytes(data));
 
 /**
  * Serves the relay protocol at RELAY_WS_PATH on `server`: one client session per connection.
@@ -74,8 +88,12 @@ export function attachRelayWsServer(options: RelayWsServerOptions): RelayWsServe
     // Invalid UTF-8 then reaches the parser as malformed JSON and gets an error reply instead of
     // a closed connection.
     skipUTF8Validation: true,
+    // Foxglove Studio and Lichtblick ask for their protocol; the workbench asks for none.
+    handleProtocols: (protocols) =>
+      protocols.has(FOXGLOVE_SUBPROTOCOL) ? FOXGLOVE_SUBPROTOCOL : false,
   });
-  const sessions = new Map<WebSocket, ClientSession>();
+  const sessions = new Map<WebSocket, Session>();
+  const acl = options.acl ?? createAcl(defaultAclConfig());
   const alive = new WeakSet<WebSocket>();
   const authenticate =
     options.authenticate ?? (() => Promise.resolve(anonymousPrincipal('operator')));
@@ -114,17 +132,24 @@ export function attachRelayWsServer(options: RelayWsServerOptions): RelayWsServe
 
   wss.on('connection', (ws: WebSocket, principal: Principal) => {
     alive.add(ws);
-    const session = openClientSession({
+    const common = {
       socket: ws,
       hub,
       commands,
       logger,
       serverName,
       principal,
+      acl,
       limits: createClientLimits(options.limits),
-      ...(options.acl ? { acl: options.acl } : {}),
       ...(options.audit ? { audit: options.audit } : {}),
-    });
+    };
+    const session: Session =
+      ws.protocol === FOXGLOVE_SUBPROTOCOL
+        ? openFoxgloveSession({
+            ...common,
+            ...(options.metrics ? { metrics: options.metrics } : {}),
+          })
+        : openClientSession(common);
     sessions.set(ws, session);
     if (principal.expiresAt !== null) {
       // A token is good for a connection only while it is valid: past its expiry, reconnect
@@ -138,7 +163,7 @@ export function attachRelayWsServer(options: RelayWsServerOptions): RelayWsServe
       ws.once('close', () => clearTimeout(timer));
     }
     ws.on('message', (data, isBinary) => {
-      if (isBinary) session.handleBinary();
+      if (isBinary) session.handleBinary(frameBytes(data));
       else session.handleText(frameText(data));
     });
     ws.on('pong', () => alive.add(ws));
