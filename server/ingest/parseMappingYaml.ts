@@ -1,12 +1,7 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node } from 'yaml';
+import { LineCounter, parseDocument } from 'yaml';
+import { yamlOffset } from '../../src/shared/yamlOffset.ts';
 import { checkMappingData } from './checkConfig.ts';
-import {
-  formatPath,
-  MappingConfigError,
-  type MappingIssue,
-  type PathSegment,
-} from './mappingConfigError.ts';
+import { formatPath, MappingConfigError, type MappingIssue } from './mappingConfigError.ts';
 import type { MappingConfig } from './protocol.ts';
 
 /**
@@ -42,43 +37,10 @@ export function parseMappingYaml(text: string): MappingConfig {
       code: issue.code,
       path: formatPath(issue.path),
       // An unknown key is wrong as a key: point at it, not at what follows it.
-      ...position(offsetOf(doc, issue.path, issue.code === 'unknown_key')),
+      ...position(yamlOffset(doc, issue.path, issue.code === 'unknown_key' ? 'key' : 'value')),
       message: issue.message,
     }));
     throw new MappingConfigError(result.reason, issues);
   }
   return result.checked.config;
-}
-
-/** Where `path` is written: its value (or key), or the nearest ancestor present in the text. */
-function offsetOf(doc: Document, path: readonly PathSegment[], atKey: boolean): number {
-  let node: unknown = doc.contents;
-  let offset = rangeStart(node) ?? 0;
-  for (const [i, segment] of path.entries()) {
-    if (isAlias(node)) node = node.resolve(doc);
-    if (isMap(node)) {
-      const pair = node.items.find((item) => keyText(item.key) === String(segment));
-      if (pair === undefined) break;
-      const keyOffset = rangeStart(pair.key);
-      if (atKey && i === path.length - 1 && keyOffset !== undefined) return keyOffset;
-      // `key:` with nothing after it has a null value: point at the key.
-      node = pair.value;
-      offset = rangeStart(node) ?? keyOffset ?? offset;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      node = node.items[segment];
-      if (node === undefined) break;
-      offset = rangeStart(node) ?? offset;
-    } else {
-      break;
-    }
-  }
-  return offset;
-}
-
-function keyText(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
-}
-
-function rangeStart(node: unknown): number | undefined {
-  return (node as Node | null | undefined)?.range?.[0];
 }

@@ -1,6 +1,6 @@
-import { LineCounter, isAlias, isMap, isScalar, isSeq, parseDocument } from 'yaml';
-import type { Document, Node } from 'yaml';
-import type { ManifestIssue, PathSegment, UnplacedIssue } from './manifestError.ts';
+import { LineCounter, parseDocument } from 'yaml';
+import { yamlOffset } from '../../shared/yamlOffset.ts';
+import type { ManifestIssue, UnplacedIssue } from './manifestError.ts';
 import { formatPath } from './manifestError.ts';
 
 /** A parsed YAML text that can say where any path of its data is written. */
@@ -34,41 +34,9 @@ export function parseYamlSource(text: string): YamlSource {
       return {
         code: issue.code,
         path: formatPath(issue.path),
-        ...position(offsetOf(doc, issue.path, issue.at ?? 'value')),
+        ...position(yamlOffset(doc, issue.path, issue.at ?? 'value')),
         message: issue.message,
       };
     },
   };
-}
-
-function offsetOf(doc: Document, path: readonly PathSegment[], at: 'key' | 'value'): number {
-  let node: unknown = doc.contents;
-  let offset = rangeStart(node) ?? 0;
-  for (const [i, segment] of path.entries()) {
-    if (isAlias(node)) node = node.resolve(doc);
-    if (isMap(node)) {
-      const pair = node.items.find((item) => keyText(item.key) === String(segment));
-      if (pair === undefined) break;
-      const keyOffset = rangeStart(pair.key);
-      if (i === path.length - 1 && at === 'key' && keyOffset !== undefined) return keyOffset;
-      // `key:` with nothing after it has a null value: point at the key.
-      node = pair.value;
-      offset = rangeStart(node) ?? keyOffset ?? offset;
-    } else if (isSeq(node) && typeof segment === 'number') {
-      node = node.items[segment];
-      if (node === undefined) break;
-      offset = rangeStart(node) ?? offset;
-    } else {
-      break;
-    }
-  }
-  return offset;
-}
-
-function keyText(key: unknown): string {
-  return isScalar(key) ? String(key.value) : String(key);
-}
-
-function rangeStart(node: unknown): number | undefined {
-  return (node as Node | null | undefined)?.range?.[0];
 }
