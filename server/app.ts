@@ -1,4 +1,6 @@
-import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
 import { hostname } from 'node:os';
 import { Registry } from 'prom-client';
 import { createAcl, defaultAclConfig } from './auth/acl.ts';
@@ -51,10 +53,37 @@ type Closer = () => Promise<void> | void;
 /** Dead letters are published on `<prefix>/<source>` of the relay's MQTT broker, as JSON. */
 export const DEAD_LETTER_TOPIC_PREFIX = 'twinbench/deadletter';
 
-function publicUrl(host: string, port: number): string {
+function publicUrl(host: string, port: number, tls: boolean): string {
   const local = ['127.0.0.1', '0.0.0.0', '::', '::1', 'localhost'].includes(host);
   const name = local ? 'localhost' : host.includes(':') ? `[${host}]` : host;
-  return `http://${name}:${port}/`;
+  return `${tls ? 'https' : 'http'}://${name}:${port}/`;
+}
+
+/** An HTTP server, or HTTPS with the configured certificate (read at start). */
+async function createWebServer(
+  tls: TwinbenchConfig['tls'],
+  handler: RequestListener,
+): Promise<Server> {
+  if (tls === null) return createServer(handler);
+  let cert: Buffer, key: Buffer;
+  try {
+    [cert, key] = await Promise.all([readFile(tls.certFile), readFile(tls.keyFile)]);
+  } catch (error) {
+    throw new StartupError(
+      'tls_unreadable',
+      `cannot read the TLS certificate or key (${errorMessage(error)}): check TWINBENCH_TLS_CERT and TWINBENCH_TLS_KEY.`,
+      { cause: error },
+    );
+  }
+  try {
+    return createHttpsServer({ cert, key }, handler);
+  } catch (error) {
+    throw new StartupError(
+      'tls_unreadable',
+      `the TLS certificate or key is not usable (${errorMessage(error)}): give PEM files of a matching pair.`,
+      { cause: error },
+    );
+  }
 }
 
 async function listenHttp(server: Server, host: string, port: number): Promise<number> {
@@ -203,7 +232,7 @@ export async function startTwinbench(
     });
     const deadLetters = createDeadLetterRoute(mapper.deadLetters);
     const web = createStaticHandler(config.staticDir);
-    const server = createServer((request, response) => {
+    const server = await createWebServer(config.tls, (request, response) => {
       if (!ops(request, response) && !deadLetters(request, response)) web(request, response);
     });
     closers.push(
@@ -242,7 +271,7 @@ export async function startTwinbench(
 
     let closing: Promise<void> | undefined;
     return {
-      url: publicUrl(config.host, port),
+      url: publicUrl(config.host, port, config.tls !== null),
       port,
       mqttUrl,
       embeddedBroker: config.mqtt.kind === 'embedded',

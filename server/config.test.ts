@@ -66,6 +66,7 @@ describe('loadConfig', () => {
       },
       logFormat: 'json',
       mappingFile: 'plant.yaml',
+      tls: null,
     });
   });
 

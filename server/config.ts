@@ -41,6 +41,8 @@ export interface TwinbenchConfig {
    * `{"t","v"}` mapping. Its MQTT rules' topic filters replace TWINBENCH_MQTT_TOPICS.
    */
   readonly mappingFile: string | null;
+  /** PEM certificate and key files: serve HTTPS and WSS; null for plain HTTP. */
+  readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
 }
 
 export const DEFAULT_CONFIG: TwinbenchConfig = {
@@ -55,6 +57,7 @@ export const DEFAULT_CONFIG: TwinbenchConfig = {
   auth: DEFAULT_AUTH_CONFIG,
   logFormat: 'text',
   mappingFile: null,
+  tls: null,
 };
 
 export const DEFAULT_KAFKA_TOPICS = ['twinbench.telemetry'] as const;
@@ -160,6 +163,18 @@ function parseKafkaStart(env: Env): KafkaStart {
   );
 }
 
+function parseTls(env: Env): TwinbenchConfig['tls'] {
+  const certFile = read(env, 'TWINBENCH_TLS_CERT');
+  const keyFile = read(env, 'TWINBENCH_TLS_KEY');
+  if (certFile === undefined && keyFile === undefined) return null;
+  if (certFile === undefined || keyFile === undefined)
+    throw new ConfigError(
+      'invalid_value',
+      `${certFile === undefined ? 'TWINBENCH_TLS_CERT' : 'TWINBENCH_TLS_KEY'} is missing: TLS needs both the certificate and its key (PEM files), or neither for plain HTTP.`,
+    );
+  return { certFile, keyFile };
+}
+
 function parseFlag(env: Env, name: string, fallback: boolean): boolean {
   const raw = read(env, name);
   if (raw === undefined) return fallback;
@@ -195,8 +210,9 @@ function parseSeed(env: Env): number {
 }
 
 /**
- * Reads the server configuration from environment variables; throws a ConfigError naming the
- * variable and a valid value when one is wrong.
+ * Reads the server configuration from environment variables (merged with a config file and
+ * flags by configSources.ts); throws a ConfigError naming the variable and a valid value when
+ * one is wrong.
  *
  * @example loadConfig({ TWINBENCH_PORT: '0', TWINBENCH_FLEET: '0' })
  */
@@ -240,5 +256,6 @@ export function loadConfig(env: Env): TwinbenchConfig {
     auth: loadAuthConfig(env),
     logFormat: parseLogFormat(env),
     mappingFile: read(env, 'TWINBENCH_MAPPING') ?? null,
+    tls: parseTls(env),
   };
 }

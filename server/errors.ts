@@ -14,7 +14,8 @@ export class ConfigError extends Error {
   }
 }
 
-export type StartupErrorReason = 'port_in_use' | 'listen_failed' | 'invalid_mapping';
+export type StartupErrorReason =
+  'port_in_use' | 'listen_failed' | 'invalid_mapping' | 'tls_unreadable';
 
 export class StartupError extends Error {
   override readonly name = 'StartupError';

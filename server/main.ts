@@ -2,6 +2,7 @@
 // and shuts it down on Ctrl-C / SIGTERM.
 import { startTwinbench } from './app.ts';
 import { loadConfig } from './config.ts';
+import { mergeConfigSources } from './configSources.ts';
 import { ConfigError, StartupError, errorMessage } from './errors.ts';
 import { AuthConfigError } from './auth/authErrors.ts';
 import { createConsoleLogger, createPinoLogger } from './logger.ts';
@@ -15,7 +16,7 @@ const SIGNAL_ECHO_MS = 200;
 async function main(): Promise<void> {
   let app;
   try {
-    const config = loadConfig(process.env);
+    const config = loadConfig(mergeConfigSources(process.argv.slice(2), process.env));
     const logger = config.logFormat === 'json' ? createPinoLogger() : createConsoleLogger();
     app = await startTwinbench(config, logger);
   } catch (error) {
