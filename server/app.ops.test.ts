@@ -103,4 +103,20 @@ describe('the server for operators', () => {
       startTwinbench({ ...DEFAULT_CONFIG, host: '0.0.0.0', port: 0 }, createMemoryLogger()),
     ).rejects.toThrow(AuthConfigError);
   });
+
+  // Last: it shuts the shared server down.
+  it('shuts down gracefully: what was queued for a client reaches it before the close', async () => {
+    const client = await WsTestClient.connect(app.port);
+    client.send({ type: 'subscribe', channels: ['shutdown.probe'] });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    app.hub.ingest('shutdown.probe', 1_700_000_000_000, 42, 'test');
+    await app.close();
+    await waitFor('the close', () => client.closeCode);
+    expect(client.closeCode).toBe(1001);
+    expect(client.samples()).toContainEqual({
+      channel: 'shutdown.probe',
+      deviceTime: 1_700_000_000_000,
+      value: 42,
+    });
+  });
 });

@@ -50,6 +50,9 @@ export interface TwinbenchServer {
 
 type Closer = () => Promise<void> | void;
 
+/** How long a shutdown waits for clients to take what was queued for them. */
+const SHUTDOWN_DRAIN_MS = 2000;
+
 /** Dead letters are published on `<prefix>/<source>` of the relay's MQTT broker, as JSON. */
 export const DEAD_LETTER_TOPIC_PREFIX = 'twinbench/deadletter';
 
@@ -267,6 +270,12 @@ export async function startTwinbench(
       },
     });
     closers.push(() => relay.close());
+    // Runs first on close: stop taking telemetry, send clients what is queued, let it drain.
+    closers.push(async () => {
+      await Promise.all(sources.map((source) => source.close()));
+      hub.flush();
+      await relay.drain(SHUTDOWN_DRAIN_MS);
+    });
     hub.start();
 
     let closing: Promise<void> | undefined;

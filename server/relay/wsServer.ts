@@ -55,6 +55,11 @@ export const CLOSE_TOKEN_EXPIRED = 4001;
 
 export interface RelayWsServer {
   readonly clientCount: number;
+  /**
+   * Resolves once every client's socket has written what was handed to it, or after
+   * `timeoutMs`: a graceful shutdown drains before it closes.
+   */
+  drain(timeoutMs: number): Promise<void>;
   /** Closes every client with 1001 (going away) and stops accepting connections. */
   close(): Promise<void>;
 }
@@ -190,6 +195,14 @@ export function attachRelayWsServer(options: RelayWsServerOptions): RelayWsServe
   return {
     get clientCount() {
       return sessions.size;
+    },
+    async drain(timeoutMs) {
+      const deadline = Date.now() + timeoutMs;
+      while (
+        Date.now() < deadline &&
+        [...sessions.keys()].some((ws) => ws.readyState === ws.OPEN && ws.bufferedAmount > 0)
+      )
+        await new Promise((resolve) => setTimeout(resolve, 10));
     },
     close() {
       closing ??= (async () => {
