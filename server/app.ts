@@ -170,7 +170,7 @@ export async function startTwinbench(
     });
     closers.push(() => hub.stop());
 
-    const relayMqtt = connectMqtt(mqttUrl, 'relay');
+    const relayMqtt = connectMqtt(mqttUrl, 'relay', { protocolVersion: config.mqttVersion });
     closers.push(() => relayMqtt.close());
     publishDeadLetter = (source, entry) => {
       if (relayMqtt.client.connected)

@@ -33,6 +33,7 @@ describe('loadConfig', () => {
       TWINBENCH_PORT: '0',
       TWINBENCH_MQTT_URL: 'mqtt://broker.local:1883',
       TWINBENCH_MQTT_TOPICS: 'a/#, b/+/c',
+      TWINBENCH_MQTT_VERSION: '5',
       TWINBENCH_KAFKA_BROKERS: '127.0.0.1:19092,kafka:9092',
       TWINBENCH_KAFKA_TOPICS: 'one,two',
       TWINBENCH_KAFKA_START: 'time:2026-11-01T00:00:00Z',
@@ -50,6 +51,7 @@ describe('loadConfig', () => {
       port: 0,
       mqtt: { kind: 'external', url: 'mqtt://broker.local:1883' },
       mqttTopics: ['a/#', 'b/+/c'],
+      mqttVersion: 5,
       kafka: {
         brokers: ['127.0.0.1:19092', 'kafka:9092'],
         topics: ['one', 'two'],
@@ -94,6 +96,7 @@ describe('loadConfig', () => {
     const cases: [Record<string, string>, string, string][] = [
       [{ TWINBENCH_PORT: 'eighty' }, 'invalid_port', 'TWINBENCH_PORT'],
       [{ TWINBENCH_LOG_FORMAT: 'xml' }, 'invalid_value', 'TWINBENCH_LOG_FORMAT'],
+      [{ TWINBENCH_MQTT_VERSION: '3' }, 'invalid_value', 'TWINBENCH_MQTT_VERSION'],
       [{ TWINBENCH_PORT: '70000' }, 'invalid_port', '65535'],
       [{ TWINBENCH_MQTT_PORT: '-1' }, 'invalid_port', 'TWINBENCH_MQTT_PORT'],
       [{ TWINBENCH_MQTT_URL: 'not a url' }, 'invalid_url', 'mqtt://'],

@@ -25,6 +25,8 @@ export interface TwinbenchConfig {
   readonly mqtt: MqttBrokerConfig;
   /** MQTT topic filters the relay subscribes to. */
   readonly mqttTopics: readonly string[];
+  /** The MQTT protocol the relay speaks to the broker: 4 (3.1.1) or 5. */
+  readonly mqttVersion: 4 | 5;
   /** Kafka source, or null when TWINBENCH_KAFKA_BROKERS is unset. */
   readonly kafka: KafkaConfig | null;
   /** Whether this process runs the simulated sensor fleet. */
@@ -50,6 +52,7 @@ export const DEFAULT_CONFIG: TwinbenchConfig = {
   port: 8080,
   mqtt: { kind: 'embedded', port: 11883 },
   mqttTopics: [`${FOOTBRIDGE_TOPIC_PREFIX}/#`],
+  mqttVersion: 4,
   kafka: null,
   fleet: true,
   seed: 1,
@@ -163,6 +166,17 @@ function parseKafkaStart(env: Env): KafkaStart {
   );
 }
 
+function parseMqttVersion(env: Env): 4 | 5 {
+  const raw = read(env, 'TWINBENCH_MQTT_VERSION');
+  if (raw === undefined) return DEFAULT_CONFIG.mqttVersion;
+  if (raw === '5') return 5;
+  if (raw === '3.1.1' || raw === '4') return 4;
+  throw new ConfigError(
+    'invalid_value',
+    `TWINBENCH_MQTT_VERSION=${JSON.stringify(raw)} is not an MQTT version: use 3.1.1 (default) or 5.`,
+  );
+}
+
 function parseTls(env: Env): TwinbenchConfig['tls'] {
   const certFile = read(env, 'TWINBENCH_TLS_CERT');
   const keyFile = read(env, 'TWINBENCH_TLS_KEY');
@@ -249,6 +263,7 @@ export function loadConfig(env: Env): TwinbenchConfig {
         : { kind: 'external', url: parseMqttUrl(mqttUrl) },
     mqttTopics:
       mqttTopics === undefined ? DEFAULT_CONFIG.mqttTopics : parseTopicFilters(mqttTopics),
+    mqttVersion: parseMqttVersion(env),
     kafka,
     fleet: parseFlag(env, 'TWINBENCH_FLEET', DEFAULT_CONFIG.fleet),
     seed: parseSeed(env),

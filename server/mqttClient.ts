@@ -32,20 +32,51 @@ export interface OwnedMqttClient {
   close(): Promise<void>;
 }
 
+export interface MqttConnectOptions {
+  /** 4 for MQTT 3.1.1 (default), 5 for MQTT 5. */
+  readonly protocolVersion?: 4 | 5;
+  /** The first reconnect waits this long; each failed one doubles it up to `maxReconnectMs`. */
+  readonly reconnectMs?: number;
+  readonly maxReconnectMs?: number;
+}
+
+/** The wait before reconnect attempt `attempt` (0-based): doubling from `base`, capped. */
+export function reconnectDelay(attempt: number, base: number, max: number): number {
+  return Math.min(max, base * 2 ** Math.min(attempt, 30));
+}
+
 /**
- * Connects an mqtt.js client that reconnects every second on its own. Messages published while
- * disconnected are not queued (telemetry is only worth sending live).
+ * Connects an mqtt.js client that reconnects on its own with a doubling back-off (1 s, 2 s, 4 s…
+ * up to 30 s; back to 1 s once connected). Messages published while disconnected are not queued
+ * (telemetry is only worth sending live).
  *
  * @example const { client, close } = connectMqtt('mqtt://127.0.0.1:11883', 'relay');
  */
-export function connectMqtt(url: string, role: string): OwnedMqttClient {
+export function connectMqtt(
+  url: string,
+  role: string,
+  options: MqttConnectOptions = {},
+): OwnedMqttClient {
+  const base = options.reconnectMs ?? 1000;
+  const max = options.maxReconnectMs ?? 30_000;
   const client = mqtt.connect(url, {
     clientId: `twinbench-${role}-${hostname()}-${process.pid}-${Math.random().toString(36).slice(2, 8)}`,
-    reconnectPeriod: 1000,
+    protocolVersion: options.protocolVersion ?? 4,
+    reconnectPeriod: base,
     connectTimeout: 5000,
     queueQoSZero: false,
     // Modules subscribe again on each 'connect' themselves.
     resubscribe: false,
+  });
+  // mqtt.js reads reconnectPeriod each time it schedules a reconnect: grow it per attempt.
+  let attempt = 0;
+  client.on('reconnect', () => {
+    attempt += 1;
+    client.options.reconnectPeriod = reconnectDelay(attempt, base, max);
+  });
+  client.on('connect', () => {
+    attempt = 0;
+    client.options.reconnectPeriod = base;
   });
   // mqtt.js emits 'error' for refused connections; modules report it, this keeps it from throwing.
   client.on('error', () => {});
