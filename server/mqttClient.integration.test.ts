@@ -22,7 +22,10 @@ describe('MQTT 5 against Mosquitto', () => {
     const prefix = `twinbench-mqtt5/${process.pid}-${Date.now()}`;
     const reader = connectMqtt(`mqtt://127.0.0.1:${PORT}`, 'itest-v5', { protocolVersion: 5 });
     const writer = connectMqtt(`mqtt://127.0.0.1:${PORT}`, 'itest-v311');
-    closers.push(reader.close, writer.close);
+    closers.push(
+      () => reader.close(),
+      () => writer.close(),
+    );
     const got: [string, number, number][] = [];
     const source = createMqttSource({
       client: reader.client,

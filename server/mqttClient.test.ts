@@ -27,11 +27,11 @@ describe('MQTT client connection', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     closers.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
     const { port } = server.address() as AddressInfo;
-    const { close } = connectMqtt(`mqtt://127.0.0.1:${port}`, 'test', {
+    const mqtt = connectMqtt(`mqtt://127.0.0.1:${port}`, 'test', {
       reconnectMs: 50,
       maxReconnectMs: 400,
     });
-    closers.push(close);
+    closers.push(() => mqtt.close());
     await waitFor('five attempts', () => attempts.length >= 5, 10_000);
     const gaps = attempts.slice(1).map((t, i) => t - attempts[i]!);
     // 50, 100, 200, 400 ms: each gap at least the back-off (timers never fire early).
