@@ -172,7 +172,7 @@ export function compileFieldRule(
 
 type NumberItems = ArrayLike<unknown>;
 
-/** Arrays, and typed arrays of numbers (cbor-x decodes tagged float arrays to them). */
+/** Arrays, and typed arrays of numbers. */
 function numberItems(value: unknown): NumberItems | undefined {
   if (Array.isArray(value)) return value as unknown[];
   if (

@@ -1,5 +1,5 @@
 import { encode as encodeMsgpack } from '@msgpack/msgpack';
-import { encode as encodeCbor } from 'cbor-x';
+import { encode as encodeCbor } from 'cborg';
 import { describe, expect, it } from 'vitest';
 import { compileMapping } from './mapper.ts';
 import { DEAD_LETTER_REASONS, type DeadLetterReason, type MappingConfig } from './protocol.ts';

@@ -1,5 +1,5 @@
 import { encode as encodeMsgpack } from '@msgpack/msgpack';
-import { encode as encodeCbor } from 'cbor-x';
+import { encode as encodeCbor } from 'cborg';
 import { describe, expect, it } from 'vitest';
 import { compileMapping, type Mapper } from './mapper.ts';
 import { MappingConfigError } from './mappingConfigError.ts';

@@ -3,7 +3,7 @@
  * each array at the length its header claims: a 60 kB payload of nested `array16 0xffff`
  * headers makes it allocate gigabytes and crashes the process. Every item takes at least one
  * byte, so a message whose headers claim more items than there are bytes left is rejected here,
- * which bounds what the decoder allocates by the payload size. (cbor-x checks this itself.)
+ * which bounds what the decoder allocates by the payload size. (cborg reads items as it goes and fails at the end of the data.)
  */
 
 /** Undefined when the message is well-formed, else what is wrong. */

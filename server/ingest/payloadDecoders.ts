@@ -1,5 +1,5 @@
 import { Decoder as MsgpackDecoder } from '@msgpack/msgpack';
-import { Decoder as CborDecoder } from 'cbor-x';
+import { decode as decodeCborValue } from 'cborg';
 import { errorMessage } from '../errors.ts';
 import { msgpackShapeProblem } from './msgpackShape.ts';
 import type { FieldFormat } from './protocol.ts';
@@ -16,9 +16,8 @@ export class DecodeFailure {
 export type PayloadDecoder = (bytes: Uint8Array) => unknown;
 
 const text = new TextDecoder();
-// One decoder each, reused: both reset their state per message. Records (cbor-x's own
-// extension) stay per message because no structures are shared.
-const cbor = new CborDecoder({ mapsAsObjects: true, useRecords: false });
+// One MessagePack decoder, reused: it resets its state per message. cborg decodes strictly
+// (well-formed CBOR only, no unknown tags, maps with string keys as plain objects).
 const msgpack = new MsgpackDecoder();
 
 /** What the decoder said, cut short: it goes into a dead letter, not a log line of its own. */
@@ -37,7 +36,7 @@ export function decodeJson(bytes: Uint8Array): unknown {
 export function decodeCbor(bytes: Uint8Array): unknown {
   if (bytes.length === 0) return new DecodeFailure('payload is not CBOR: it is empty');
   try {
-    return cbor.decode(bytes) as unknown;
+    return decodeCborValue(bytes) as unknown;
   } catch (error) {
     return failure('CBOR', error);
   }
