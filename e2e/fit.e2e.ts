@@ -121,7 +121,10 @@ describe('the Fit panel in Chromium', () => {
     const { iterations, losses } = resumed.fit;
     // The resumed fit goes on from the last iteration, the curve kept.
     expect(iterations.slice(0, before.length)).toEqual(before);
-    expect(iterations.slice(before.length, before.length + 2)).toEqual([before.at(-1)! + 1, before.at(-1)! + 2]);
+    expect(iterations.slice(before.length, before.length + 2)).toEqual([
+      before.at(-1)! + 1,
+      before.at(-1)! + 2,
+    ]);
     expect(losses[before.length]!).toBeLessThanOrEqual(losses[before.length - 1]!);
     expect(losses.at(-1)!).toBeLessThan(losses[0]!);
     // The crashed GPU process takes the page's WebGL context with it; anything else is a bug.
