@@ -204,6 +204,8 @@ export async function startTwinbench(
           (config.port === 0 ? relayGroupId() : `twinbench-relay-${hostname()}-${config.port}`),
         mapper: mapper.source('kafka'),
         sink: hub,
+        // Lossless clients falling behind pause the consumer; Kafka keeps the records.
+        backpressure: hub.backpressure,
         logger: logger.child('kafka'),
       });
       closers.push(() => kafkaSource.close());

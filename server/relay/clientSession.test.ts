@@ -3,6 +3,7 @@ import { RELAY_PROTOCOL_VERSION, type TwinCommand } from '../../src/protocol/rel
 import { createMemoryLogger } from '../logger.ts';
 import { MockSocket } from '../testing/mockSocket.ts';
 import { waitFor } from '../testing/waitFor.ts';
+import { DEFAULT_CLIENT_LIMITS, createClientLimits } from './clientLimits.ts';
 import { CommandRejectedError, DISABLED_COMMAND_SINK, type CommandSink } from './commandSink.ts';
 import { openClientSession } from './clientSession.ts';
 import { RelayHub } from './relayHub.ts';
@@ -126,5 +127,74 @@ describe('client session', () => {
     await new Promise((resolve) => setTimeout(resolve, 5));
     expect(socket.sent).toEqual([]);
     expect(hub.clientCount).toBe(0);
+  });
+});
+
+describe('client session: lossless subscriptions', () => {
+  it('numbers lossless batches and sends more as the client acknowledges them', () => {
+    const logger = createMemoryLogger();
+    const hub = new RelayHub({ logger, losslessWindowBatches: 1, losslessBatchSamples: 2 });
+    const socket = new MockSocket();
+    const session = openClientSession({
+      socket,
+      hub,
+      commands: DISABLED_COMMAND_SINK,
+      logger,
+      serverName: 'test-relay',
+    });
+    session.handleText(JSON.stringify({ type: 'subscribe', channels: '*', policy: 'lossless' }));
+    for (let i = 1; i <= 5; i++) hub.ingest('a', i, i, 'test');
+    hub.flush();
+    hub.flush();
+    expect(socket.ofType('samples').map((m) => m.seq)).toEqual([1]);
+    session.handleText(JSON.stringify({ type: 'ack', seq: 1 }));
+    hub.flush();
+    session.handleText(JSON.stringify({ type: 'ack', seq: 2 }));
+    hub.flush();
+    expect(socket.ofType('samples').map((m) => [m.seq, m.samples.map((s) => s[2])])).toEqual([
+      [1, [1, 2]],
+      [2, [3, 4]],
+      [3, [5]],
+    ]);
+    session.handleText(JSON.stringify({ type: 'ack', seq: 9 }));
+    expect(socket.ofType('error').at(-1)).toMatchObject({
+      reason: 'invalid_message',
+      message: expect.stringContaining(
+        'ack 9 names a batch not sent yet (the newest is 3)',
+      ) as unknown,
+    });
+  });
+
+  it('takes acks past the rate limit, so a busy recorder never stalls on a refused ack', () => {
+    const logger = createMemoryLogger();
+    const hub = new RelayHub({ logger, losslessWindowBatches: 1, losslessBatchSamples: 1 });
+    const socket = new MockSocket();
+    const session = openClientSession({
+      socket,
+      hub,
+      commands: DISABLED_COMMAND_SINK,
+      logger,
+      serverName: 'test-relay',
+      limits: createClientLimits(
+        { ...DEFAULT_CLIENT_LIMITS, burst: 1, messagesPerSecond: 0.001 },
+        () => 0,
+      ),
+    });
+    session.handleText(JSON.stringify({ type: 'subscribe', channels: '*', policy: 'lossless' }));
+    for (let i = 1; i <= 20; i++) hub.ingest('a', i, i, 'test');
+    for (let seq = 1; seq <= 20; seq++) {
+      hub.flush();
+      session.handleText(JSON.stringify({ type: 'ack', seq }));
+    }
+    expect(socket.ofType('samples')).toHaveLength(20);
+    session.handleText(JSON.stringify({ type: 'unsubscribe', channels: ['a'] }));
+    expect(socket.ofType('error').map((e) => e.reason)).toEqual(['rate_limited']);
+  });
+
+  it('refuses an unknown policy with an error naming the valid ones', () => {
+    const { socket, session } = setup();
+    socket.clear();
+    session.handleText(JSON.stringify({ type: 'subscribe', channels: '*', policy: 'fast' }));
+    expect(socket.ofType('error')[0]!.message).toContain('"lossless"');
   });
 });

@@ -2,6 +2,7 @@ import {
   RELAY_PROTOCOL_VERSION,
   encodeMessage,
   parseClientMessage,
+  type DeliveryPolicy,
   type ClientMessage,
   type RelayErrorReason,
   type ServerMessage,
@@ -12,7 +13,9 @@ import { anonymousPrincipal, type Principal } from '../auth/principal.ts';
 import { errorMessage } from '../errors.ts';
 import type { ClientLimits } from './clientLimits.ts';
 import type { Logger } from '../logger.ts';
+import type { ClientMetrics, RelayMetrics } from '../metrics/relayMetrics.ts';
 import type { CommandSink } from './commandSink.ts';
+import { ControlQueue } from './controlQueue.ts';
 import type { RelayClient, RelayHub, RelaySocket } from './relayHub.ts';
 
 export interface ClientSessionOptions {
@@ -33,7 +36,15 @@ export interface ClientSessionOptions {
   /** Sees every command a client asks for, allowed or not: the audit trail. */
   readonly audit?: (entry: CommandAudit) => void;
   readonly now?: () => number;
+  /**
+   * Per-client delivery, drop and queue metrics; a client is labelled `lossless` from its first
+   * lossless subscription on.
+   */
+  readonly metrics?: RelayMetrics;
 }
+
+/** Acks are small; a frame this short is parsed before the rate limit, which acks skip. */
+const ACK_MAX_BYTES = 64;
 
 /** One command as the audit trail records it: who asked, what, when, and what came of it. */
 export interface CommandAudit {
@@ -58,8 +69,9 @@ export interface ClientSession {
 
 /**
  * One client's side of the relay protocol: sends `welcome` and the channel table, then reads
- * hello/subscribe/unsubscribe/command messages. Nothing a client sends can close its
- * connection or reach other clients.
+ * hello/subscribe/unsubscribe/command/ack messages. Nothing a client sends can close its
+ * connection or reach other clients; a client that reads nothing is closed when its control
+ * queue overflows (RELAY_CLOSE_CODES.controlQueueOverflow).
  */
 export function openClientSession(options: ClientSessionOptions): ClientSession {
   const { socket, hub, commands, logger } = options;
@@ -78,8 +90,9 @@ export function openClientSession(options: ClientSessionOptions): ClientSession 
       message,
     });
   let open = true;
+  const control = new ControlQueue(socket, hub.controlLimits);
   const send = (message: ServerMessage) => {
-    if (open) socket.send(encodeMessage(message));
+    if (open) control.send(encodeMessage(message));
   };
   const error = (reason: RelayErrorReason, message: string) =>
     send({ type: 'error', reason, message });
@@ -91,7 +104,35 @@ export function openClientSession(options: ClientSessionOptions): ClientSession 
     serverTime: now(),
     commandsEnabled: commands.enabled && acl.canPublish(principal, commandTopic),
   });
-  const client = hub.addClient(socket);
+  let metrics: ClientMetrics | undefined = options.metrics?.openClient('live');
+  const client = hub.addClient(socket, {
+    control,
+    ...(metrics === undefined ? {} : { metrics, now }),
+  });
+  control.onClose((code, reason) => {
+    logger.warn(`closed a client with ${code}: ${reason}`, { who: principal.subject });
+    metrics?.close();
+  });
+
+  const subscribe = (channels: readonly string[] | '*', policy: DeliveryPolicy | undefined) => {
+    if (policy === 'lossless' && metrics?.policy === 'live' && options.metrics !== undefined) {
+      // The metrics label a client by its mode; it becomes a recorder before its first batch.
+      metrics.close();
+      metrics = options.metrics.openClient('lossless');
+      client.observe(metrics);
+    }
+    client.subscribe(channels, policy);
+  };
+
+  const ack = (seq: number) => {
+    const outcome = client.hubClient.ack(seq);
+    if (outcome === 'ahead') {
+      error(
+        'invalid_message',
+        `ack ${seq} names a batch not sent yet (the newest is ${client.hubClient.lastSeq}); ignoring it`,
+      );
+    }
+  };
 
   const runCommand = async (id: string, message: Extract<ClientMessage, { type: 'command' }>) => {
     const allowed = acl.check(principal, 'publish', commandTopic);
@@ -117,7 +158,10 @@ export function openClientSession(options: ClientSessionOptions): ClientSession 
         // The version was checked by the parser; the welcome has already gone out.
         return;
       case 'subscribe':
-        client.subscribe(message.channels);
+        subscribe(message.channels, message.policy);
+        return;
+      case 'ack':
+        ack(message.seq);
         return;
       case 'unsubscribe':
         client.unsubscribe(message.channels);
@@ -136,6 +180,14 @@ export function openClientSession(options: ClientSessionOptions): ClientSession 
     client,
     handleText(raw) {
       if (!open) return;
+      if (raw.length <= ACK_MAX_BYTES) {
+        // Acks are exempt from the rate limit: one dropped by it could stall a lossless client.
+        const parsed = parseClientMessage(raw);
+        if (parsed.ok && parsed.message.type === 'ack') {
+          ack(parsed.message.seq);
+          return;
+        }
+      }
       const limited = options.limits?.checkMessage(Buffer.byteLength(raw));
       if (limited && !limited.ok) {
         error(limited.reason, limited.message);
@@ -155,8 +207,10 @@ export function openClientSession(options: ClientSessionOptions): ClientSession 
       );
     },
     close() {
+      if (!open) return;
       open = false;
       hub.removeClient(client);
+      metrics?.close();
     },
   };
 }

@@ -3,6 +3,8 @@ import { Kafka, logLevel, type Consumer, type LogEntry } from 'kafkajs';
 import { errorMessage } from '../errors.ts';
 import { throttled, type Logger } from '../logger.ts';
 import { compileMapping, legacyMappingConfig, type SourceMapper } from '../ingest/index.ts';
+import type { BackpressureSignal } from './backpressure.ts';
+import { KafkaOffsets } from './kafkaOffsets.ts';
 import { createMappedIngest } from './mappedIngest.ts';
 import type { SampleSink } from './relayHub.ts';
 import { SourceCounters, type TelemetrySource } from './telemetrySource.ts';
@@ -26,6 +28,11 @@ export interface KafkaSourceOptions {
   readonly mapper?: SourceMapper;
   /** Where reading starts when the source first joins; later rejoins resume from commits. */
   readonly start?: KafkaStart;
+  /**
+   * The hub's `backpressure`: while it is on (a lossless client is behind) the consumer is
+   * paused, and Kafka keeps the records until it resumes.
+   */
+  readonly backpressure?: BackpressureSignal;
 }
 
 /**
@@ -70,7 +77,9 @@ function kafkaLogCreator(logger: Logger) {
 /**
  * Reads telemetry records from Kafka topics into the hub from `start`, committing offsets as it
  * goes. If the brokers are unreachable it keeps retrying in the background and says so in its
- * stats; records the mapping refuses become dead letters.
+ * stats; records the mapping refuses become dead letters. It pauses while `backpressure` is on,
+ * and ingests each record once even when kafkajs delivers it again after a rejoin (the offsets
+ * it had read past but not yet committed): see KafkaOffsets.
  */
 export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
   const { sink, logger, topics } = options;
@@ -94,6 +103,31 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
     logCreator: kafkaLogCreator(logger),
   });
   const groupId = options.groupId ?? relayGroupId();
+  const read = new KafkaOffsets();
+  const warnRedelivered = throttled((m) => logger.warn(m), 60_000);
+  const infoFlow = throttled((m) => logger.info(m), 10_000);
+  const backpressure = options.backpressure;
+  const everyPartition = topics.map((topic) => ({ topic }));
+  /** Pauses or resumes `current` as the backpressure says; before it joined, GROUP_JOIN does. */
+  const follow = (current: Consumer | undefined) => {
+    if (current === undefined || backpressure === undefined) return;
+    try {
+      if (backpressure.paused) current.pause(everyPartition);
+      else current.resume(everyPartition);
+    } catch {
+      // kafkajs refuses before `run` made the consumer group; GROUP_JOIN applies it then.
+    }
+  };
+  let pauses = 0;
+  const stopFollowing = backpressure?.subscribe((paused) => {
+    if (paused) {
+      pauses++;
+      infoFlow(
+        `pausing ${topics.join(', ')}: a lossless client is behind; Kafka keeps the records until it catches up (${pauses} pauses so far)`,
+      );
+    }
+    follow(consumer);
+  });
   const start = options.start ?? { kind: 'committed' };
   let positioned = false;
   let consumer: Consumer | undefined;
@@ -119,6 +153,8 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
   const run = async (current: Consumer) => {
     current.on(current.events.GROUP_JOIN, () => {
       counters.connected = true;
+      // A rejoined group starts unpaused: pause it again if a lossless client is still behind.
+      if (backpressure?.paused === true) follow(current);
       markJoined();
     });
     current.on(current.events.DISCONNECT, () => (counters.connected = false));
@@ -137,8 +173,14 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
       // Offsets are committed so a restarted relay resumes where it stopped (start: committed).
       autoCommit: true,
       autoCommitInterval: 1000,
-      eachMessage: ({ topic, message }) => {
-        ingest(topic, message.value ?? EMPTY, message.key);
+      eachMessage: ({ topic, partition, message }) => {
+        if (read.accept(topic, partition, message.offset)) {
+          ingest(topic, message.value ?? EMPTY, message.key);
+        } else {
+          warnRedelivered(
+            `skipped ${read.redelivered} records Kafka delivered again after a rejoin (read but not yet committed); each record reaches the hub once`,
+          );
+        }
         return Promise.resolve();
       },
     });
@@ -155,14 +197,17 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
     await admin.connect();
     try {
       for (const topic of topics) {
-        const offsets =
+        const positions =
           start.kind === 'time'
             ? await admin.fetchTopicOffsetsByTimestamp(topic, start.ms)
             : (await admin.fetchTopicOffsets(topic)).map(({ partition, high }) => ({
                 partition,
                 offset: start.kind === 'offset' ? start.offset : high,
               }));
-        for (const { partition, offset } of offsets) current.seek({ topic, partition, offset });
+        for (const { partition, offset } of positions) {
+          read.forget(topic, partition);
+          current.seek({ topic, partition, offset });
+        }
       }
     } finally {
       await admin.disconnect();
@@ -193,9 +238,13 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
 
   return {
     joined,
-    stats: () => counters.snapshot(),
+    stats: () => {
+      const stats = counters.snapshot();
+      return backpressure?.paused === true ? { ...stats, paused: true } : stats;
+    },
     async close() {
       closed = true;
+      stopFollowing?.();
       if (retryTimer !== undefined) clearTimeout(retryTimer);
       // A connect attempt against an unreachable broker can take a while to give up.
       await Promise.race([attempt, delay(1000)]);

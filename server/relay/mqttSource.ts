@@ -30,7 +30,9 @@ export interface MqttSource extends TelemetrySource {
 /**
  * Reads telemetry from MQTT topics into the hub through the source's mapping. Messages the
  * mapping refuses become dead letters, counted and reported in stats; nothing a publisher sends
- * makes it throw.
+ * makes it throw. When the broker goes away mqtt.js reconnects by itself (with its reconnect
+ * period); the source says so in its stats and subscribes again on every connect. Messages
+ * published meanwhile never reach it (QoS 0): they are missing from `received`, not queued.
  */
 export function createMqttSource(options: MqttSourceOptions): MqttSource {
   const { client, filters, sink, logger } = options;
@@ -50,8 +52,10 @@ export function createMqttSource(options: MqttSourceOptions): MqttSource {
     onDeadLetter: warnMalformed,
     ...(options.now ? { now: options.now } : {}),
   });
+  let connects = 0;
   const onConnect = () => {
     counters.connected = true;
+    if (connects++ > 0) logger.info(`reconnected; subscribing again to ${filters.join(', ')}`);
     client.subscribe([...filters], { qos: 0 }, (error) => {
       if (error) {
         counters.lastError = `cannot subscribe to ${filters.join(', ')}: ${error.message}`;
@@ -62,7 +66,13 @@ export function createMqttSource(options: MqttSourceOptions): MqttSource {
     });
   };
   const onDisconnect = () => {
+    // mqtt.js emits both 'close' and 'offline' for one loss: report it once.
+    if (!counters.connected) return;
     counters.connected = false;
+    counters.lastError = 'lost the broker connection; reconnecting';
+    logger.warn(
+      'lost the broker connection; reconnecting. Messages published while it is away are not received (QoS 0)',
+    );
   };
   const onError = (error: Error) => {
     counters.lastError = error.message;

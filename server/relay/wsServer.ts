@@ -7,7 +7,11 @@ import { AuthError } from '../auth/authErrors.ts';
 import { anonymousPrincipal, type Principal } from '../auth/principal.ts';
 import { redactToken } from '../auth/tokenFromRequest.ts';
 import { errorMessage } from '../errors.ts';
-import { MAX_CLIENT_MESSAGE_BYTES, RELAY_WS_PATH } from '../../src/protocol/relay.ts';
+import {
+  MAX_CLIENT_MESSAGE_BYTES,
+  RELAY_CLOSE_CODES,
+  RELAY_WS_PATH,
+} from '../../src/protocol/relay.ts';
 import type { Logger } from '../logger.ts';
 import { createClientLimits, type ClientLimitsConfig } from './clientLimits.ts';
 import { openClientSession, type CommandAudit } from './clientSession.ts';
@@ -51,7 +55,7 @@ interface Session {
 }
 
 /** Close code for a connection whose token expired while it was open (private range 4000–4999). */
-export const CLOSE_TOKEN_EXPIRED = 4001;
+export const CLOSE_TOKEN_EXPIRED = RELAY_CLOSE_CODES.tokenExpired;
 
 export interface RelayWsServer {
   readonly clientCount: number;
@@ -154,7 +158,10 @@ export function attachRelayWsServer(options: RelayWsServerOptions): RelayWsServe
             ...common,
             ...(options.metrics ? { metrics: options.metrics } : {}),
           })
-        : openClientSession(common);
+        : openClientSession({
+            ...common,
+            ...(options.metrics ? { metrics: options.metrics } : {}),
+          });
     sessions.set(ws, session);
     if (principal.expiresAt !== null) {
       // A token is good for a connection only while it is valid: past its expiry, reconnect

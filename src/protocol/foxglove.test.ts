@@ -2,7 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { createRandom } from '../twin/random.ts';
 import {
   MAX_ENABLE_CAPABILITIES,
+  SERVER_BINARY_OPCODE,
+  TWINBENCH_CLOSE_CODES,
   encodeClientMessageData,
+  encodeLosslessBatch,
   encodeMessageData,
   encodeSampleBatch,
   encodeTime,
@@ -214,5 +217,83 @@ describe('Foxglove WebSocket v1 server JSON', () => {
     expect(parseServerJson('{"op":"twinbench.timeSyncReply","id":1}').ok).toBe(true);
     expectError(parseServerJson('{"op":"dance"}'), /unknown text message/);
     expectError(parseServerJson('nope'), /non-JSON/);
+  });
+});
+
+describe('Twinbench lossless delivery', () => {
+  it('lays out a lossless batch as 0x82, u32 seq, u32 dropped, u32 count and sample-batch samples', () => {
+    const frame = encodeLosslessBatch(7, 3, {
+      count: 2,
+      subscriptionIds: [1, 2],
+      deviceTimesMs: [1000, 2000.5],
+      receiveTimesMs: [1001, 2001],
+      values: [1.5, -2],
+    });
+    expect(Array.from(frame.subarray(0, 13))).toEqual([
+      SERVER_BINARY_OPCODE.losslessBatch,
+      7,
+      0,
+      0,
+      0,
+      3,
+      0,
+      0,
+      0,
+      2,
+      0,
+      0,
+      0,
+    ]);
+    const parsed = parseServerBinary(frame);
+    expect(parsed.ok && parsed.message).toEqual({
+      op: 'losslessBatch',
+      seq: 7,
+      dropped: 3,
+      samples: [
+        { subscriptionId: 1, deviceTime: msToNs(1000), receiveTime: msToNs(1001), value: 1.5 },
+        { subscriptionId: 2, deviceTime: msToNs(2000.5), receiveTime: msToNs(2001), value: -2 },
+      ],
+    });
+    const empty = encodeLosslessBatch(8, 0, {
+      count: 0,
+      subscriptionIds: [],
+      deviceTimesMs: [],
+      receiveTimesMs: [],
+      values: [],
+    });
+    expect(parseServerBinary(empty)).toEqual({
+      ok: true,
+      message: { op: 'losslessBatch', seq: 8, dropped: 0, samples: [] },
+    });
+    expectError(parseServerBinary(frame.subarray(0, 20)), /lossless batch says 2 samples/);
+    expectError(parseServerBinary(frame.subarray(0, 5)), /shorter than its header/);
+  });
+
+  it('accepts twinbench.policy for the session or listed subscriptions, and twinbench.ack', () => {
+    expect(parseClientJson('{"op":"twinbench.policy","policy":"lossless"}')).toEqual({
+      ok: true,
+      message: { op: 'twinbench.policy', policy: 'lossless' },
+    });
+    expect(
+      parseClientJson('{"op":"twinbench.policy","policy":"live-coalesce","subscriptionIds":[1,2]}'),
+    ).toEqual({
+      ok: true,
+      message: { op: 'twinbench.policy', policy: 'live-coalesce', subscriptionIds: [1, 2] },
+    });
+    expect(parseClientJson('{"op":"twinbench.ack","seq":42}')).toEqual({
+      ok: true,
+      message: { op: 'twinbench.ack', seq: 42 },
+    });
+    expectError(parseClientJson('{"op":"twinbench.policy","policy":"fast"}'), /"live-drop"/);
+    expectError(
+      parseClientJson('{"op":"twinbench.policy","policy":"lossless","subscriptionIds":[-1]}'),
+      /subscriptionIds/,
+    );
+    expectError(parseClientJson('{"op":"twinbench.ack","seq":-1}'), /twinbench.ack.seq/);
+  });
+
+  it('shares the relay close codes', () => {
+    expect(TWINBENCH_CLOSE_CODES.controlQueueOverflow).toBe(4008);
+    expect(TWINBENCH_CLOSE_CODES.losslessStalled).toBe(4009);
   });
 });

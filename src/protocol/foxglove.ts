@@ -5,7 +5,20 @@
  * extensions are capabilities a client opts into (see TWINBENCH_CAPABILITIES); plain Foxglove
  * clients never receive them. Written from the protocol's specification; parsing never throws.
  */
+import {
+  DELIVERY_POLICIES,
+  RELAY_CLOSE_CODES,
+  isDeliveryPolicy,
+  type DeliveryPolicy,
+} from './relay.ts';
+
 export const FOXGLOVE_SUBPROTOCOL = 'foxglove.websocket.v1';
+
+/**
+ * Close codes of Foxglove connections: the relay's (RELAY_CLOSE_CODES), e.g. 4008 when the
+ * client reads nothing and its control messages pile up.
+ */
+export const TWINBENCH_CLOSE_CODES = RELAY_CLOSE_CODES;
 
 export const CAPABILITIES = {
   clientPublish: 'clientPublish',
@@ -20,6 +33,12 @@ export const TWINBENCH_CAPABILITIES = {
   timeSync: 'twinbench.timeSync',
   /** Operator commands with per-command results. */
   commands: 'twinbench.commands',
+  /**
+   * Lossless delivery for recording: after `twinbench.enable`, `twinbench.policy` may set
+   * subscriptions to `lossless`; their samples come in lossless-batch frames (opcode 0x82) with
+   * a sequence number the client acknowledges with `twinbench.ack`.
+   */
+  lossless: 'twinbench.lossless',
 } as const;
 
 // ---- JSON messages -----------------------------------------------------------------------
@@ -95,11 +114,29 @@ export type ClientJsonMessage =
   /** Opts into Twinbench extensions the server offered in serverInfo.capabilities. */
   | { readonly op: 'twinbench.enable'; readonly capabilities: readonly string[] }
   /** `clientTime`: the client's clock (ms since the Unix epoch) when it sent this. */
-  | { readonly op: 'twinbench.timeSync'; readonly id: TimeSyncId; readonly clientTime: number };
+  | { readonly op: 'twinbench.timeSync'; readonly id: TimeSyncId; readonly clientTime: number }
+  /**
+   * How the relay delivers samples when this client falls behind (DeliveryPolicy): for the
+   * listed subscriptions, or without `subscriptionIds` for every subscription of the session,
+   * present and future, that was not given one. `lossless` needs `twinbench.lossless` enabled.
+   * Default `live-drop`.
+   */
+  | {
+      readonly op: 'twinbench.policy';
+      readonly policy: DeliveryPolicy;
+      readonly subscriptionIds?: readonly number[];
+    }
+  /** Acknowledges every lossless batch up to and including `seq` (cumulative). */
+  | { readonly op: 'twinbench.ack'; readonly seq: number };
 
 // ---- binary messages ---------------------------------------------------------------------
 
-export const SERVER_BINARY_OPCODE = { messageData: 0x01, time: 0x02, sampleBatch: 0x81 } as const;
+export const SERVER_BINARY_OPCODE = {
+  messageData: 0x01,
+  time: 0x02,
+  sampleBatch: 0x81,
+  losslessBatch: 0x82,
+} as const;
 export const CLIENT_BINARY_OPCODE = { messageData: 0x01 } as const;
 
 export type ServerBinaryMessage =
@@ -110,7 +147,15 @@ export type ServerBinaryMessage =
       readonly payload: Uint8Array;
     }
   | { readonly op: 'time'; readonly timestamp: bigint }
-  | { readonly op: 'sampleBatch'; readonly samples: readonly BatchSample[] };
+  | { readonly op: 'sampleBatch'; readonly samples: readonly BatchSample[] }
+  | {
+      readonly op: 'losslessBatch';
+      /** Acknowledge with `twinbench.ack`; 1 for a session's first batch, then +1 (u32). */
+      readonly seq: number;
+      /** Lossless samples lost right before this batch: the relay's bound was reached. */
+      readonly dropped: number;
+      readonly samples: readonly BatchSample[];
+    };
 
 /** One sample of a numeric channel in a Twinbench sample batch, as parsed. */
 export interface BatchSample {
@@ -250,6 +295,54 @@ export function encodeSampleBatch(columns: SampleColumns): Uint8Array {
   return out;
 }
 
+/** Bytes of a lossless batch frame of `count` samples. */
+export const losslessBatchBytes = (count: number): number =>
+  LOSSLESS_HEADER_BYTES + count * SAMPLE_BYTES;
+
+const LOSSLESS_HEADER_BYTES = 13;
+
+/**
+ * Twinbench `lossless`: `0x82 | u32 seq | u32 dropped | u32 count | count × (u32 subscription,
+ * u64 device ns, u64 receive ns, f64 value)`, the samples laid out as in a sample batch. `seq`
+ * numbers the session's lossless batches from 1; `dropped` counts lossless samples lost right
+ * before this batch (0 unless the relay's bound was reached). A batch may hold no samples: it
+ * still takes a `seq` and wants its ack.
+ */
+export function encodeLosslessBatch(
+  seq: number,
+  dropped: number,
+  columns: SampleColumns,
+): Uint8Array {
+  const { count, subscriptionIds, deviceTimesMs, receiveTimesMs, values } = columns;
+  const out = new Uint8Array(losslessBatchBytes(count));
+  const view = new DataView(out.buffer);
+  view.setUint8(0, SERVER_BINARY_OPCODE.losslessBatch);
+  view.setUint32(1, seq >>> 0, true);
+  view.setUint32(5, Math.min(dropped, 0xffffffff), true);
+  view.setUint32(9, count, true);
+  for (let i = 0, at = LOSSLESS_HEADER_BYTES; i < count; i++, at += SAMPLE_BYTES) {
+    view.setUint32(at, subscriptionIds[i]!, true);
+    setNanosFromMs(view, at + 4, deviceTimesMs[i]!);
+    setNanosFromMs(view, at + 12, receiveTimesMs[i]!);
+    view.setFloat64(at + 20, values[i]!, true);
+  }
+  return out;
+}
+
+function readBatchSamples(view: DataView, start: number, count: number): BatchSample[] {
+  const samples: BatchSample[] = [];
+  for (let i = 0; i < count; i++) {
+    const at = start + i * SAMPLE_BYTES;
+    samples.push({
+      subscriptionId: view.getUint32(at, true),
+      deviceTime: view.getBigUint64(at + 4, true),
+      receiveTime: view.getBigUint64(at + 12, true),
+      value: view.getFloat64(at + 20, true),
+    });
+  }
+  return samples;
+}
+
 export function encodeClientMessageData(channelId: number, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(1 + 4 + payload.byteLength);
   const view = new DataView(out.buffer);
@@ -296,17 +389,33 @@ export function parseServerBinary(bytes: Uint8Array): FoxgloveParse<ServerBinary
           error: `sample batch says ${count} samples (${5 + count * SAMPLE_BYTES} bytes) but the frame is ${bytes.byteLength} bytes`,
         };
       }
-      const samples: BatchSample[] = [];
-      for (let i = 0; i < count; i++) {
-        const at = 5 + i * SAMPLE_BYTES;
-        samples.push({
-          subscriptionId: view.getUint32(at, true),
-          deviceTime: view.getBigUint64(at + 4, true),
-          receiveTime: view.getBigUint64(at + 12, true),
-          value: view.getFloat64(at + 20, true),
-        });
+      return {
+        ok: true,
+        message: { op: 'sampleBatch', samples: readBatchSamples(view, 5, count) },
+      };
+    }
+    case SERVER_BINARY_OPCODE.losslessBatch: {
+      if (bytes.byteLength < LOSSLESS_HEADER_BYTES)
+        return {
+          ok: false,
+          error: `lossless batch frame is shorter than its header (${LOSSLESS_HEADER_BYTES} bytes)`,
+        };
+      const count = view.getUint32(9, true);
+      if (bytes.byteLength !== losslessBatchBytes(count)) {
+        return {
+          ok: false,
+          error: `lossless batch says ${count} samples (${losslessBatchBytes(count)} bytes) but the frame is ${bytes.byteLength} bytes`,
+        };
       }
-      return { ok: true, message: { op: 'sampleBatch', samples } };
+      return {
+        ok: true,
+        message: {
+          op: 'losslessBatch',
+          seq: view.getUint32(1, true),
+          dropped: view.getUint32(5, true),
+          samples: readBatchSamples(view, LOSSLESS_HEADER_BYTES, count),
+        },
+      };
     }
     default:
       return {
@@ -352,7 +461,7 @@ function quote(value: unknown): string {
 }
 
 const CLIENT_OPS =
-  'subscribe, unsubscribe, advertise, unadvertise, twinbench.enable and twinbench.timeSync';
+  'subscribe, unsubscribe, advertise, unadvertise and twinbench.enable/timeSync/policy/ack';
 
 /** Most capabilities one twinbench.enable may name. */
 export const MAX_ENABLE_CAPABILITIES = 32;
@@ -470,6 +579,37 @@ export function parseClientJson(text: string): FoxgloveParse<ClientJsonMessage> 
         ok: true,
         message: { op: 'twinbench.timeSync', id: value.id, clientTime: value.clientTime },
       };
+    case 'twinbench.policy': {
+      if (!isDeliveryPolicy(value.policy))
+        return {
+          ok: false,
+          error: `twinbench.policy.policy must be one of ${DELIVERY_POLICIES.map((p) => `"${p}"`).join(', ')}`,
+        };
+      if (value.subscriptionIds === undefined)
+        return { ok: true, message: { op: 'twinbench.policy', policy: value.policy } };
+      if (!isUintArray(value.subscriptionIds))
+        return {
+          ok: false,
+          error:
+            'twinbench.policy.subscriptionIds must be an array of unsigned 32-bit integers, or left out for the whole session',
+        };
+      return {
+        ok: true,
+        message: {
+          op: 'twinbench.policy',
+          policy: value.policy,
+          subscriptionIds: value.subscriptionIds,
+        },
+      };
+    }
+    case 'twinbench.ack':
+      if (!isUint32(value.seq))
+        return {
+          ok: false,
+          error:
+            'twinbench.ack.seq must be an unsigned 32-bit integer: the seq of the newest lossless batch handled',
+        };
+      return { ok: true, message: { op: 'twinbench.ack', seq: value.seq } };
     default:
       return {
         ok: false,

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import {
+  DELIVERY_POLICIES,
   MAX_CLIENT_MESSAGE_BYTES,
+  RELAY_CLOSE_CODES,
   RELAY_PROTOCOL_VERSION,
   encodeMessage,
   parseClientMessage,
@@ -122,5 +124,41 @@ describe('parseServerMessage', () => {
       reason: 'invalid_message',
     });
     expect(parseServerMessage('nope')).toMatchObject({ ok: false, reason: 'malformed_json' });
+  });
+});
+
+describe('delivery policies and acknowledgements', () => {
+  it('accepts a subscribe with each delivery policy, and without one', () => {
+    for (const policy of DELIVERY_POLICIES) {
+      const message: ClientMessage = { type: 'subscribe', channels: ['a'], policy };
+      expect(parse(message)).toEqual({ ok: true, message });
+    }
+    expect(parse({ type: 'subscribe', channels: '*' })).toEqual({
+      ok: true,
+      message: { type: 'subscribe', channels: '*' },
+    });
+  });
+
+  it('refuses an unknown policy and names the valid ones', () => {
+    const result = parse({ type: 'subscribe', channels: '*', policy: 'best-effort' });
+    expect(result).toMatchObject({ ok: false, reason: 'invalid_message' });
+    expect(!result.ok && result.error).toContain('"live-drop", "live-coalesce", "lossless"');
+  });
+
+  it('accepts an ack of a non-negative integer seq and refuses others', () => {
+    expect(parse({ type: 'ack', seq: 17 })).toEqual({
+      ok: true,
+      message: { type: 'ack', seq: 17 },
+    });
+    for (const seq of [-1, 1.5, '3', null, 2 ** 53]) {
+      expect(parse({ type: 'ack', seq })).toMatchObject({ ok: false, reason: 'invalid_message' });
+    }
+  });
+
+  it('uses close codes in the private range, one per reason', () => {
+    const codes = Object.values(RELAY_CLOSE_CODES);
+    expect(new Set(codes).size).toBe(codes.length);
+    for (const code of codes) expect(code >= 4000 && code <= 4999).toBe(true);
+    expect(RELAY_CLOSE_CODES.controlQueueOverflow).toBe(4008);
   });
 });

@@ -10,6 +10,41 @@ export const RELAY_WS_PATH = '/ws';
 /** Largest client message the relay accepts, in bytes. */
 export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 
+/**
+ * How the relay delivers a subscription's samples when the client falls behind:
+ * - `live-drop` (the default): the oldest queued samples make room for new ones;
+ * - `live-coalesce`: while the client is behind, only the newest sample of each channel is kept;
+ * - `lossless`: nothing is dropped while the relay can help it; batches carry a `seq` the client
+ *   acknowledges (`ack`), and the relay keeps a window of unacknowledged batches in flight. Kafka
+ *   is paused while such a client is behind; MQTT cannot be paused, so past the relay's bound the
+ *   oldest are dropped and the client is told how many (`samples.dropped`, a `samples_lost` error).
+ * Live batches carry `dropped` when samples were dropped (or coalesced away) just before them.
+ */
+export const DELIVERY_POLICIES = ['live-drop', 'live-coalesce', 'lossless'] as const;
+export type DeliveryPolicy = (typeof DELIVERY_POLICIES)[number];
+export const DEFAULT_DELIVERY_POLICY: DeliveryPolicy = 'live-drop';
+
+export const isDeliveryPolicy = (value: unknown): value is DeliveryPolicy =>
+  (DELIVERY_POLICIES as readonly unknown[]).includes(value);
+
+/**
+ * WebSocket close codes the relay uses, in the private range 4000–4999, for both protocols
+ * (JSON relay and Foxglove). The close reason says the same in words.
+ */
+export const RELAY_CLOSE_CODES = {
+  /** The token expired while the connection was open: reconnect with a new one. */
+  tokenExpired: 4001,
+  /**
+   * The client did not read: more control messages (channel tables, status, command results,
+   * time-sync replies) piled up behind unread data than the relay keeps. Control messages are
+   * never dropped, so the connection is closed instead.
+   */
+  controlQueueOverflow: 4008,
+  /** A lossless client acknowledged nothing for too long while batches were in flight. */
+  losslessStalled: 4009,
+} as const;
+export type RelayCloseCode = (typeof RELAY_CLOSE_CODES)[keyof typeof RELAY_CLOSE_CODES];
+
 // ---- shared shapes -------------------------------------------------------------------------
 
 export interface ChannelInfo {
@@ -40,15 +75,27 @@ export interface SourceStats {
   readonly received: number;
   readonly malformed: number;
   readonly lastError?: string;
+  /** The relay stopped reading it for now, to let lossless clients catch up (Kafka only). */
+  readonly paused?: boolean;
 }
 
 // ---- client → relay ------------------------------------------------------------------------
 
 export type ClientMessage =
   | { readonly type: 'hello'; readonly protocol: number; readonly client: string }
-  | { readonly type: 'subscribe'; readonly channels: readonly string[] | '*' }
+  | {
+      readonly type: 'subscribe';
+      readonly channels: readonly string[] | '*';
+      /** For these channels (for every channel with `'*'`); `live-drop` when absent. */
+      readonly policy?: DeliveryPolicy;
+    }
   | { readonly type: 'unsubscribe'; readonly channels: readonly string[] }
-  | { readonly type: 'command'; readonly id: string; readonly command: TwinCommand };
+  | { readonly type: 'command'; readonly id: string; readonly command: TwinCommand }
+  /**
+   * Acknowledges every lossless `samples` batch up to and including `seq` (acks are cumulative:
+   * acknowledging the newest batch is enough). Acks are not counted against the rate limit.
+   */
+  | { readonly type: 'ack'; readonly seq: number };
 
 // ---- relay → client ------------------------------------------------------------------------
 
@@ -62,7 +109,9 @@ export type RelayErrorReason =
   | 'rate_limited'
   | 'too_many_subscriptions'
   /** The client's role or token does not allow this (a command topic, a channel). */
-  | 'forbidden';
+  | 'forbidden'
+  /** Samples of lossless subscriptions were lost: the relay's queue for the client was full. */
+  | 'samples_lost';
 
 export type ServerMessage =
   | {
@@ -74,7 +123,18 @@ export type ServerMessage =
       readonly commandsEnabled: boolean;
     }
   | { readonly type: 'channels'; readonly channels: readonly ChannelInfo[] }
-  | { readonly type: 'samples'; readonly samples: readonly Sample[] }
+  | {
+      readonly type: 'samples';
+      readonly samples: readonly Sample[];
+      /** Lossless batches only: acknowledge it with `{type: 'ack', seq}`. Starts at 1. */
+      readonly seq?: number;
+      /**
+       * Samples of this client's subscriptions dropped (or coalesced away) right before this
+       * batch: of its live subscriptions for a batch without `seq`, of its lossless ones (the
+       * relay's bound was reached) for a batch with one. Absent when none were.
+       */
+      readonly dropped?: number;
+    }
   | {
       readonly type: 'commandResult';
       readonly id: string;
@@ -87,6 +147,8 @@ export type ServerMessage =
       readonly clients: number;
       /** Samples the relay dropped for this client because it fell behind (since it connected). */
       readonly dropped?: number;
+      /** Samples of lossless subscriptions lost since it connected; present once it has had one. */
+      readonly lost?: number;
     }
   | { readonly type: 'error'; readonly reason: RelayErrorReason; readonly message: string };
 
@@ -170,11 +232,28 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
           client: typeof value.client === 'string' ? value.client.slice(0, 200) : 'unknown',
         },
       };
-    case 'subscribe':
-      if (value.channels === '*' || isStringArray(value.channels)) {
+    case 'subscribe': {
+      if (value.channels !== '*' && !isStringArray(value.channels)) {
+        return invalid('subscribe.channels must be "*" or an array of channel names');
+      }
+      const { policy } = value;
+      if (policy === undefined) {
         return { ok: true, message: { type: 'subscribe', channels: value.channels } };
       }
-      return invalid('subscribe.channels must be "*" or an array of channel names');
+      if (!isDeliveryPolicy(policy)) {
+        return invalid(
+          `subscribe.policy ${JSON.stringify(policy)} is not a delivery policy: use ${DELIVERY_POLICIES.map((p) => `"${p}"`).join(', ')} or leave it out (live-drop)`,
+        );
+      }
+      return { ok: true, message: { type: 'subscribe', channels: value.channels, policy } };
+    }
+    case 'ack':
+      if (typeof value.seq !== 'number' || !Number.isSafeInteger(value.seq) || value.seq < 0) {
+        return invalid(
+          'ack.seq must be a non-negative integer: the seq of the newest lossless batch handled',
+        );
+      }
+      return { ok: true, message: { type: 'ack', seq: value.seq } };
     case 'unsubscribe':
       if (isStringArray(value.channels))
         return { ok: true, message: { type: 'unsubscribe', channels: value.channels } };
@@ -189,7 +268,7 @@ export function parseClientMessage(raw: string): ParseResult<ClientMessage> {
     }
     default:
       return invalid(
-        `unknown message type ${JSON.stringify(value.type)}: expected hello, subscribe, unsubscribe or command`,
+        `unknown message type ${JSON.stringify(value.type)}: expected hello, subscribe, unsubscribe or command (or ack, for lossless subscriptions)`,
       );
   }
 }

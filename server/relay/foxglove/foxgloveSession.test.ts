@@ -76,6 +76,7 @@ describe('Foxglove session: greeting', () => {
         'clientPublish',
         TWINBENCH_CAPABILITIES.sampleBatch,
         TWINBENCH_CAPABILITIES.timeSync,
+        TWINBENCH_CAPABILITIES.lossless,
         TWINBENCH_CAPABILITIES.commands,
       ],
       supportedEncodings: ['json'],
@@ -90,6 +91,7 @@ describe('Foxglove session: greeting', () => {
       'time',
       TWINBENCH_CAPABILITIES.sampleBatch,
       TWINBENCH_CAPABILITIES.timeSync,
+      TWINBENCH_CAPABILITIES.lossless,
     ]);
     const disabled = setup({ commands: DISABLED_COMMAND_SINK });
     expect(disabled.session.capabilities).not.toContain('clientPublish');
@@ -379,7 +381,7 @@ describe('Foxglove session: Twinbench extensions', () => {
       [0, 'twinbench extensions enabled: twinbench.timeSync'],
       [
         1,
-        'ignored "twinbench.teleport", "twinbench.commands": this relay offers twinbench.sampleBatch, twinbench.timeSync',
+        'ignored "twinbench.teleport", "twinbench.commands": this relay offers twinbench.sampleBatch, twinbench.timeSync, twinbench.lossless',
       ],
     ]);
   });
@@ -683,5 +685,164 @@ describe('Foxglove session: lifetime and metrics', () => {
     );
     session.close();
     expect(await metrics.registry.metrics()).toContain('twinbench_relay_clients_connected 0');
+  });
+});
+
+describe('Foxglove session: delivery policies', () => {
+  const enableLossless = JSON.stringify({
+    op: 'twinbench.enable',
+    capabilities: [TWINBENCH_CAPABILITIES.lossless],
+  });
+  const policy = (value: string, subscriptionIds?: number[]) =>
+    JSON.stringify({ op: 'twinbench.policy', policy: value, subscriptionIds });
+  const ack = (seq: number) => JSON.stringify({ op: 'twinbench.ack', seq });
+
+  it('refuses lossless delivery until twinbench.lossless is enabled', () => {
+    const { socket, session } = setup();
+    session.handleText(policy('lossless'));
+    expect(socket.ofOp('status').at(-1)).toMatchObject({
+      level: 2,
+      message: expect.stringContaining(
+        'send {"op":"twinbench.enable","capabilities":["twinbench.lossless"]} first',
+      ) as unknown,
+    });
+  });
+
+  it('sends lossless subscriptions as numbered 0x82 batches, within the window, as they are acknowledged', () => {
+    const { hub, socket, session } = setup({
+      hub: { losslessWindowBatches: 2, losslessBatchSamples: 2 },
+    });
+    hub.ingest('a', T0, 0, 'test');
+    hub.ingest('b', T0, 0, 'test');
+    hub.flush();
+    session.handleText(enableLossless);
+    session.handleText(
+      subscribe([
+        { id: 7, channelId: 0 },
+        { id: 8, channelId: 1 },
+      ]),
+    );
+    session.handleText(policy('lossless', [7]));
+    for (let i = 1; i <= 5; i++) {
+      hub.ingest('a', T0 + i, i, 'test');
+      hub.ingest('b', T0 + i, -i, 'test');
+    }
+    hub.flush();
+    const batches = () => socket.ofBinary('losslessBatch');
+    expect(
+      batches().map((b) => [b.seq, b.samples.map((s) => [s.subscriptionId, s.value])]),
+    ).toEqual([
+      [
+        1,
+        [
+          [7, 1],
+          [7, 2],
+        ],
+      ],
+      [
+        2,
+        [
+          [7, 3],
+          [7, 4],
+        ],
+      ],
+    ]);
+    // Subscription 8 stays live: plain message data, all five samples.
+    expect(socket.ofBinary('messageData').map((m) => m.subscriptionId)).toEqual([8, 8, 8, 8, 8]);
+    session.handleText(ack(2));
+    hub.flush();
+    expect(batches().map((b) => b.seq)).toEqual([1, 2, 3]);
+    expect(batches()[2]!.samples.map((s) => s.value)).toEqual([5]);
+    session.handleText(ack(5));
+    expect(socket.ofOp('status').at(-1)?.message).toBe(
+      'twinbench.ack 5 names a batch not sent yet (the newest is 3); ignoring it',
+    );
+  });
+
+  it('applies a session policy to present and future subscriptions and coalesces while behind', () => {
+    const { hub, socket, session } = setup({ hub: { highWaterBytes: 1000 } });
+    hub.ingest('a', T0, 0, 'test');
+    hub.flush();
+    session.handleText(policy('live-coalesce'));
+    session.handleText(subscribe([{ id: 1, channelId: 0 }]));
+    socket.bufferedAmount = 5000;
+    for (let i = 1; i <= 5; i++) hub.ingest('a', T0 + i, i, 'test');
+    hub.flush();
+    socket.bufferedAmount = 0;
+    hub.flush();
+    expect(socket.payloads().map((p) => (p.payload as { value: number }).value)).toEqual([5]);
+  });
+
+  it('says how many lossless samples were lost past the bound, in the batch and in an error status', () => {
+    const { hub, socket, session, clock } = setup({
+      hub: { maxLosslessSamples: 3, losslessWindowBatches: 1 },
+    });
+    hub.ingest('a', T0, 0, 'test');
+    hub.flush();
+    session.handleText(enableLossless);
+    session.handleText(policy('lossless'));
+    session.handleText(subscribe([{ id: 1, channelId: 0 }]));
+    hub.ingest('a', T0 + 1, 1, 'test');
+    hub.flush();
+    for (let i = 2; i <= 7; i++) hub.ingest('a', T0 + i, i, 'test');
+    clock.t += 1000;
+    hub.broadcastStats();
+    expect(socket.ofOp('status').at(-1)).toMatchObject({
+      level: 2,
+      message: expect.stringMatching(
+        /^lost 3 samples of lossless subscriptions \(3 since connecting\)/,
+      ) as unknown,
+    });
+    session.handleText(ack(1));
+    hub.flush();
+    expect(
+      socket.ofBinary('losslessBatch').map((b) => [b.seq, b.dropped, b.samples.length]),
+    ).toEqual([
+      [1, 0, 1],
+      [2, 3, 3],
+    ]);
+  });
+
+  it('takes acks past the rate limit', () => {
+    const { hub, socket, session } = setup({
+      limits: { burst: 3, messagesPerSecond: 0.001 },
+      hub: { losslessWindowBatches: 1, losslessBatchSamples: 1 },
+    });
+    hub.ingest('a', T0, 0, 'test');
+    hub.flush();
+    session.handleText(enableLossless);
+    session.handleText(policy('lossless'));
+    session.handleText(subscribe([{ id: 1, channelId: 0 }]));
+    for (let i = 1; i <= 10; i++) hub.ingest('a', T0 + i, i, 'test');
+    for (let seq = 1; seq <= 10; seq++) {
+      hub.flush();
+      session.handleText(ack(seq));
+    }
+    expect(socket.ofBinary('losslessBatch')).toHaveLength(10);
+    expect(session.counts()).toMatchObject({ frames: 13, accepted: 13 });
+  });
+
+  it('is closed with 4008 when it reads nothing and its control messages pile up', () => {
+    const closed: [number, string][] = [];
+    const socket = Object.assign(new MockFoxgloveSocket(), {
+      close: (code: number, reason: string) => closed.push([code, reason]),
+    });
+    const { hub, open } = setup({ hub: { highWaterBytes: 10, maxControlMessages: 4 } });
+    const stuck = open(socket);
+    socket.bufferedAmount = 100;
+    for (let i = 0; i < 6; i++) hub.broadcastStats();
+    expect(closed).toEqual([[4008, expect.stringMatching(/^control queue overflow/)]]);
+    expect(hub.clients()).not.toContain(stuck.session.client);
+  });
+
+  it('labels a recorder lossless in the metrics', async () => {
+    const metrics = createRelayMetrics(new Registry(), { defaultMetrics: false });
+    const { session } = setup({ metrics });
+    session.handleText(enableLossless);
+    const text = await metrics.registry.metrics();
+    expect(text).toContain(
+      'twinbench_relay_client_samples_dropped_total{client="c2",policy="lossless"} 0',
+    );
+    expect(text).toContain('twinbench_relay_clients_connected 1');
   });
 });

@@ -9,8 +9,10 @@ import {
   type StatusLevel,
 } from '../../../src/protocol/foxglove.ts';
 import {
+  DEFAULT_DELIVERY_POLICY,
   RELAY_PROTOCOL_VERSION,
   type ChannelInfo,
+  type DeliveryPolicy,
   type Sample,
 } from '../../../src/protocol/relay.ts';
 import { FOOTBRIDGE_COMMAND_TOPIC } from '../../../src/protocol/telemetry.ts';
@@ -22,7 +24,14 @@ import type { ClientMetrics, RelayMetrics } from '../../metrics/relayMetrics.ts'
 import type { ClientLimits, LimitVerdict } from '../clientLimits.ts';
 import type { CommandAudit } from '../clientSession.ts';
 import type { CommandSink } from '../commandSink.ts';
-import type { ChannelChange, ClientStats, HubClient, HubClientAdapter } from '../hubClient.ts';
+import { ControlQueue } from '../controlQueue.ts';
+import type {
+  ChannelChange,
+  ClientStats,
+  HubClient,
+  HubClientAdapter,
+  LosslessBatch,
+} from '../hubClient.ts';
 import type { RelayHub } from '../relayHub.ts';
 import { createClientPublisher, quoteClient, type CommandOutcome } from './clientPublish.ts';
 import { SampleFrameEncoder } from './sampleFrames.ts';
@@ -34,6 +43,8 @@ export interface FoxgloveSocket {
   /** Bytes handed to the socket and not yet written to the network. */
   readonly bufferedAmount: number;
   send(data: string | Uint8Array): void;
+  /** Absent on test mocks; a `ws` socket sends the close frame and closes. */
+  close?(code: number, reason: string): void;
 }
 
 export interface FoxgloveSessionOptions {
@@ -91,6 +102,11 @@ export interface FoxgloveSession {
 /** Fewest ms between two notices of the same kind (dropped samples, rate limit). */
 const NOTICE_INTERVAL_MS = 1000;
 
+const OK: LimitVerdict = { ok: true };
+
+/** Acks are small; a frame this short is parsed before the rate limit, which acks skip. */
+const ACK_MAX_BYTES = 64;
+
 type Outcome = 'accepted' | 'answered' | 'silenced';
 
 /**
@@ -108,7 +124,7 @@ type Outcome = 'accepted' | 'answered' | 'silenced';
 export function openFoxgloveSession(options: FoxgloveSessionOptions): FoxgloveSession {
   const { socket, hub, principal, acl, limits, commands, logger } = options;
   const now = options.now ?? Date.now;
-  const metrics: ClientMetrics | undefined = options.metrics?.openClient('live');
+  let metrics: ClientMetrics | undefined = options.metrics?.openClient('live');
   const publisher = createClientPublisher({
     principal,
     acl,
@@ -124,6 +140,7 @@ export function openFoxgloveSession(options: FoxgloveSessionOptions): FoxgloveSe
   const extensions: string[] = [
     TWINBENCH_CAPABILITIES.sampleBatch,
     TWINBENCH_CAPABILITIES.timeSync,
+    TWINBENCH_CAPABILITIES.lossless,
   ];
   if (mayPublish) extensions.push(TWINBENCH_CAPABILITIES.commands);
   const capabilities = [
@@ -141,10 +158,16 @@ export function openFoxgloveSession(options: FoxgloveSessionOptions): FoxgloveSe
   const tally = { frames: 0, accepted: 0, answered: 0, silenced: 0 };
   let outcome: Outcome = 'accepted';
   const dropNotice = { reported: 0, counted: 0, at: -Infinity, since: now() };
+  const lossNotice = { reported: 0, at: -Infinity };
   const rateNotice = { at: -Infinity, held: 0 };
+  /** Delivery policy of subscriptions given one by `twinbench.policy`; others take the session's. */
+  const policies = new Map<number, DeliveryPolicy>();
+  let sessionPolicy: DeliveryPolicy = DEFAULT_DELIVERY_POLICY;
+  // Control messages are never dropped; a client that reads none is closed instead.
+  const control = new ControlQueue(socket, hub.controlLimits);
 
   const sendJson = (message: ServerJsonMessage) => {
-    if (open) socket.send(JSON.stringify(message));
+    if (open) control.send(JSON.stringify(message));
   };
   const status = (level: StatusLevel, message: string) => {
     sendJson({ op: 'status', level, message });
@@ -160,9 +183,15 @@ export function openFoxgloveSession(options: FoxgloveSessionOptions): FoxgloveSe
       return socket.bufferedAmount;
     },
     wants: (channel) => subscriptions.channelHas(channel.id),
+    policyOf: (channel) => {
+      const id = subscriptions.subscriptionOf(channel.id);
+      return (id === undefined ? undefined : policies.get(id)) ?? sessionPolicy;
+    },
     channels: (change) => advertise(change),
     samples: (batch) => deliver(batch),
+    lossless: (batch) => deliverLossless(batch),
     stats: (stats) => tick(stats),
+    disconnect: (code, reason) => control.close(code, reason),
   };
 
   const advertise = ({ added }: ChannelChange) => {
@@ -194,13 +223,29 @@ export function openFoxgloveSession(options: FoxgloveSessionOptions): FoxgloveSe
     metrics?.delivered(batch, now(), bytes);
   };
 
+  const deliverLossless = ({ seq, samples, dropped }: LosslessBatch) => {
+    if (!open) return;
+    const frame = encoder.losslessFrame(samples, subscriptions.byChannel, seq, dropped);
+    socket.send(frame);
+    metrics?.delivered(samples, now(), frame.byteLength);
+  };
+
   const tick = (stats: ClientStats) => {
     if (!open) return;
     const t = now();
-    socket.send(encodeTimeFromMs(t));
-    if (stats.dropped > dropNotice.counted) {
-      metrics?.dropped(stats.dropped - dropNotice.counted);
-      dropNotice.counted = stats.dropped;
+    control.send(encodeTimeFromMs(t));
+    const lost = stats.lost ?? 0;
+    if (stats.dropped + lost > dropNotice.counted) {
+      metrics?.dropped(stats.dropped + lost - dropNotice.counted);
+      dropNotice.counted = stats.dropped + lost;
+    }
+    if (lost > lossNotice.reported && t - lossNotice.at >= NOTICE_INTERVAL_MS) {
+      status(
+        STATUS_LEVEL.error,
+        `lost ${lost - lossNotice.reported} samples of lossless subscriptions (${lost} since connecting): the relay keeps at most its bound of samples for a client and this one fell that far behind; each lossless batch says how many were lost before it`,
+      );
+      lossNotice.reported = lost;
+      lossNotice.at = t;
     }
     metrics?.queueDepth(stats.queued);
     if (stats.dropped > dropNotice.reported && t - dropNotice.at >= NOTICE_INTERVAL_MS) {
@@ -265,6 +310,7 @@ export function openFoxgloveSession(options: FoxgloveSessionOptions): FoxgloveSe
   const unsubscribe = (message: Extract<ClientJsonMessage, { op: 'unsubscribe' }>) => {
     let changed = false;
     for (const id of message.subscriptionIds) {
+      policies.delete(id);
       if (subscriptions.remove(id) === undefined) {
         problem(STATUS_LEVEL.warning, `subscription ${id} does not exist; ignoring unsubscribe`);
       } else {
@@ -279,6 +325,15 @@ export function openFoxgloveSession(options: FoxgloveSessionOptions): FoxgloveSe
     for (const name of message.capabilities) {
       if (extensions.includes(name)) enabled.add(name);
       else unknown.push(quoteClient(name));
+    }
+    if (
+      enabled.has(TWINBENCH_CAPABILITIES.lossless) &&
+      metrics?.policy === 'live' &&
+      options.metrics !== undefined
+    ) {
+      // The metrics label a client by its mode: a recorder from the moment it may be one.
+      metrics.close();
+      metrics = options.metrics.openClient('lossless');
     }
     status(
       STATUS_LEVEL.info,
@@ -312,6 +367,45 @@ export function openFoxgloveSession(options: FoxgloveSessionOptions): FoxgloveSe
     });
   };
 
+  const setPolicy = (message: Extract<ClientJsonMessage, { op: 'twinbench.policy' }>) => {
+    const { policy, subscriptionIds } = message;
+    if (policy === 'lossless' && !enabled.has(TWINBENCH_CAPABILITIES.lossless)) {
+      problem(
+        STATUS_LEVEL.error,
+        `lossless delivery is not enabled: send {"op":"twinbench.enable","capabilities":["${TWINBENCH_CAPABILITIES.lossless}"]} first, then acknowledge each lossless batch (opcode 0x82) with {"op":"twinbench.ack","seq":…}`,
+      );
+      return;
+    }
+    if (subscriptionIds === undefined) {
+      sessionPolicy = policy;
+    } else {
+      const unknown = subscriptionIds.filter((id) => subscriptions.channelOf(id) === undefined);
+      for (const id of subscriptionIds) {
+        if (subscriptions.channelOf(id) !== undefined) policies.set(id, policy);
+      }
+      if (unknown.length > 0) {
+        problem(
+          STATUS_LEVEL.warning,
+          `subscriptions ${unknown.join(', ')} do not exist; their policy was not set (subscribe first)`,
+        );
+      }
+    }
+    client.subscriptionsChanged();
+  };
+
+  const ack = (seq: number) => {
+    // The frame's seq is a u32: take it as the newest batch it can name.
+    const last = client.lastSeq;
+    const full = last - ((((last - seq) % 2 ** 32) + 2 ** 32) % 2 ** 32);
+    const outcome = full < 0 ? 'ahead' : client.ack(full);
+    if (outcome === 'ahead') {
+      problem(
+        STATUS_LEVEL.warning,
+        `twinbench.ack ${seq} names a batch not sent yet (the newest is ${last}); ignoring it`,
+      );
+    }
+  };
+
   const dispatch = (message: ClientJsonMessage, receivedAt: number) => {
     switch (message.op) {
       case 'subscribe':
@@ -326,6 +420,10 @@ export function openFoxgloveSession(options: FoxgloveSessionOptions): FoxgloveSe
         return enable(message);
       case 'twinbench.timeSync':
         return timeSync(message, receivedAt);
+      case 'twinbench.policy':
+        return setPolicy(message);
+      case 'twinbench.ack':
+        return ack(message.seq);
       default: {
         const unhandled: never = message;
         throw new Error(`foxgloveSession: unhandled op ${JSON.stringify(unhandled)}`);
@@ -368,13 +466,16 @@ export function openFoxgloveSession(options: FoxgloveSessionOptions): FoxgloveSe
     );
   };
 
-  /** Runs one frame's handling; counts its outcome and turns a bug into a status. */
-  const frame = (bytes: number, handle: () => void) => {
+  /**
+   * Runs one frame's handling; counts its outcome and turns a bug into a status. `limited`: whether
+   * it counts against the rate limit (acks do not: one dropped could stall a lossless client).
+   */
+  const frame = (bytes: number, handle: () => void, limited = true) => {
     if (!open) return;
     tally.frames++;
     outcome = 'accepted';
     try {
-      const verdict = limits.checkMessage(bytes);
+      const verdict = limited ? limits.checkMessage(bytes) : OK;
       if (verdict.ok) handle();
       else refuse(verdict);
     } catch (error) {
@@ -400,12 +501,31 @@ export function openFoxgloveSession(options: FoxgloveSessionOptions): FoxgloveSe
   });
   const client = hub.attach(adapter);
 
+  const close = () => {
+    if (!open) return;
+    open = false;
+    hub.detach(client);
+    metrics?.close();
+  };
+  control.onClose((code, reason) => {
+    logger.warn(`closed a Foxglove client with ${code}: ${reason}`, { who: principal.subject });
+    close();
+  });
+
   return {
     client,
     capabilities,
     counts: () => ({ ...tally }),
     handleText(raw) {
       const receivedAt = now();
+      if (raw.length <= ACK_MAX_BYTES) {
+        const parsed = parseClientJson(raw);
+        if (parsed.ok && parsed.message.op === 'twinbench.ack') {
+          const { seq } = parsed.message;
+          frame(raw.length, () => ack(seq), false);
+          return;
+        }
+      }
       frame(Buffer.byteLength(raw, 'utf8'), () => {
         const parsed = parseClientJson(raw);
         if (parsed.ok) dispatch(parsed.message, receivedAt);
@@ -415,11 +535,6 @@ export function openFoxgloveSession(options: FoxgloveSessionOptions): FoxgloveSe
     handleBinary(bytes) {
       frame(bytes.byteLength, () => publisher.publish(bytes));
     },
-    close() {
-      if (!open) return;
-      open = false;
-      hub.detach(client);
-      metrics?.close();
-    },
+    close,
   };
 }

@@ -5,8 +5,10 @@
  */
 import {
   MESSAGE_DATA_HEADER_BYTES,
+  encodeLosslessBatch,
   encodeSampleBatch,
   setMessageDataHeader,
+  type SampleColumns,
 } from '../../../src/protocol/foxglove.ts';
 import type { ChannelInfo, Sample } from '../../../src/protocol/relay.ts';
 
@@ -78,6 +80,25 @@ export class SampleFrameEncoder {
 
   /** One Twinbench sample-batch frame (opcode 0x81) for the samples, or null when none remain. */
   batchFrame(samples: readonly Sample[], subscriptions: SubscriptionTable): Uint8Array | null {
+    const columns = this.columns(samples, subscriptions);
+    return columns.count === 0 ? null : encodeSampleBatch(columns);
+  }
+
+  /**
+   * One Twinbench lossless-batch frame (opcode 0x82), even when no sample remains: the client
+   * acknowledges every `seq`.
+   */
+  losslessFrame(
+    samples: readonly Sample[],
+    subscriptions: SubscriptionTable,
+    seq: number,
+    dropped: number,
+  ): Uint8Array {
+    return encodeLosslessBatch(seq, dropped, this.columns(samples, subscriptions));
+  }
+
+  /** The samples that still have a subscription, in the reusable columns. */
+  private columns(samples: readonly Sample[], subscriptions: SubscriptionTable): SampleColumns {
     this.reserve(samples.length);
     let count = 0;
     for (let i = 0; i < samples.length; i++) {
@@ -90,14 +111,13 @@ export class SampleFrameEncoder {
       this.receiveTimes[count] = sample[3];
       count++;
     }
-    if (count === 0) return null;
-    return encodeSampleBatch({
+    return {
       count,
       subscriptionIds: this.subscriptionIds,
       deviceTimesMs: this.deviceTimes,
       receiveTimesMs: this.receiveTimes,
       values: this.values,
-    });
+    };
   }
 
   private reserve(count: number): void {
