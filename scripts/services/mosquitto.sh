@@ -3,9 +3,11 @@
 #
 #   scripts/services/mosquitto.sh start|stop|restart|status
 #
-# Listens on 127.0.0.1:${TWINBENCH_MOSQUITTO_PORT:-18830} only, anonymous
-# access, no persistence. Config, pid and log live under
-# ${TWINBENCH_SERVICES_DIR:-<repo>/.services}/mosquitto/.
+# Listens on 127.0.0.1:${TWINBENCH_MOSQUITTO_PORT:-18830} only (MQTT over TCP),
+# plus MQTT over WebSocket on 127.0.0.1:${TWINBENCH_MOSQUITTO_WS_PORT:-18831}
+# (what a browser without Twinbench would use; `npm run bench -- relay`
+# compares against it). Anonymous access, no persistence. Config, pid and log
+# live under ${TWINBENCH_SERVICES_DIR:-<repo>/.services}/mosquitto/.
 # A system mosquitto (Debian service on 1883) is left alone: we never use
 # systemd and never bind 1883, so the two cannot clash.
 set -euo pipefail
@@ -16,6 +18,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PORT="${TWINBENCH_MOSQUITTO_PORT:-18830}"
 require_port "$PORT" TWINBENCH_MOSQUITTO_PORT
+WS_PORT="${TWINBENCH_MOSQUITTO_WS_PORT:-18831}"
+require_port "$WS_PORT" TWINBENCH_MOSQUITTO_WS_PORT
 DIR="$SERVICES_DIR/mosquitto"
 CONF="$DIR/mosquitto.conf"
 PIDFILE="$DIR/mosquitto.pid"
@@ -51,8 +55,15 @@ write_config() {
 per_listener_settings false
 allow_anonymous true
 persistence false
-# Only this listener: loopback, test port. Nothing on 1883.
+# Only these listeners: loopback, test ports. Nothing on 1883.
 listener $PORT 127.0.0.1
+# MQTT over WebSocket. socket_domain ipv4: without it the libwebsockets in
+# Debian's 2.0.11 binds [::] (every interface) whatever address is given.
+# Mosquitto 2.0.11 also refuses to start with only a websockets listener, so
+# this one must stay beside the TCP one.
+listener $WS_PORT 127.0.0.1
+protocol websockets
+socket_domain ipv4
 # Log to stdout, which the script redirects into $LOGFILE.
 log_dest stdout
 log_type error
@@ -68,7 +79,7 @@ EOF
 cmd_status() {
   local pid
   if pid="$(live_pid "$PIDFILE" "$CONF")"; then
-    echo "mosquitto running (pid $pid) on 127.0.0.1:$PORT"
+    echo "mosquitto running (pid $pid) on 127.0.0.1:$PORT (websockets 127.0.0.1:$WS_PORT)"
     return 0
   fi
   echo "mosquitto not running"
@@ -79,12 +90,18 @@ cmd_start() {
   local pid bin i
   if pid="$(live_pid "$PIDFILE" "$CONF")"; then
     log "already running (pid $pid) on 127.0.0.1:$PORT"
+    # A broker started before the websockets listener was added lacks it.
+    port_open "$WS_PORT" ||
+      log "no websockets listener on 127.0.0.1:$WS_PORT (started by an older script?): run '$0 restart' to add it"
     return 0
   fi
   ensure_installed
   bin="$(find_mosquitto)"
   if port_open "$PORT"; then
     die "port 127.0.0.1:$PORT is already in use by another process; set TWINBENCH_MOSQUITTO_PORT to a free port"
+  fi
+  if port_open "$WS_PORT"; then
+    die "port 127.0.0.1:$WS_PORT is already in use by another process; set TWINBENCH_MOSQUITTO_WS_PORT to a free port"
   fi
   write_config
   : >"$LOGFILE"
@@ -100,8 +117,8 @@ cmd_start() {
       rm -f "$PIDFILE"
       die "mosquitto exited during startup (see $LOGFILE)"
     fi
-    if port_open "$PORT"; then
-      log "started (pid $pid) on 127.0.0.1:$PORT"
+    if port_open "$PORT" && port_open "$WS_PORT"; then
+      log "started (pid $pid) on 127.0.0.1:$PORT, websockets on 127.0.0.1:$WS_PORT"
       return 0
     fi
     sleep 0.1
@@ -109,7 +126,7 @@ cmd_start() {
   log_tail "$LOGFILE"
   kill_gracefully "$pid" 5
   rm -f "$PIDFILE"
-  die "mosquitto did not accept connections on 127.0.0.1:$PORT within ${START_TIMEOUT}s"
+  die "mosquitto did not accept connections on 127.0.0.1:$PORT and :$WS_PORT within ${START_TIMEOUT}s"
 }
 
 cmd_stop() {
