@@ -56,6 +56,24 @@ describe('RelayHub', () => {
     expect(socket.ofType('samples')).toEqual([]);
   });
 
+  it('sends a live queue as soon as it is half full instead of waiting for the tick', async () => {
+    const { hub } = makeHub({ flushIntervalMs: 60_000, maxQueuedSamples: 100 });
+    const socket = new MockSocket();
+    hub.addClient(socket).subscribe('*');
+    hub.start();
+    try {
+      socket.clear();
+      for (let i = 0; i < 49; i++) hub.ingest('a', i, i, 'test');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(socket.ofType('samples')).toEqual([]);
+      hub.ingest('a', 49, 49, 'test');
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(socket.ofType('samples').flatMap((m) => m.samples)).toHaveLength(50);
+    } finally {
+      hub.stop();
+    }
+  });
+
   it('announces new channels to every client before the samples that use them', () => {
     const { hub } = makeHub();
     const watcher = new MockSocket();
