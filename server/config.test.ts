@@ -89,6 +89,13 @@ describe('loadConfig', () => {
     expect(start('earliest')).toEqual({ kind: 'earliest' });
     expect(start('offset:1200')).toEqual({ kind: 'offset', offset: '1200' });
     expect(start('time:1700000000000')).toEqual({ kind: 'time', ms: 1700000000000 });
+    const topics = (value: string) =>
+      loadConfig({ TWINBENCH_KAFKA_BROKERS: 'localhost:9092', TWINBENCH_KAFKA_TOPICS: value })
+        .kafka!.topics;
+    expect(topics('plant.a, /^plant\\..*$/')).toEqual(['plant.a', /^plant\..*$/]);
+    expect(() => topics('/(/')).toThrow(
+      /TWINBENCH_KAFKA_TOPICS has "\/\(\/", which is not a valid pattern/,
+    );
     expect(() => start('yesterday')).toThrow(/TWINBENCH_KAFKA_START="yesterday" .* offset:<n>/);
   });
 

@@ -10,7 +10,8 @@ export type MqttBrokerConfig =
 
 export interface KafkaConfig {
   readonly brokers: readonly string[];
-  readonly topics: readonly string[];
+  /** Names, and patterns written `/regex/` in TWINBENCH_KAFKA_TOPICS. */
+  readonly topics: readonly (string | RegExp)[];
   /** Where reading starts (TWINBENCH_KAFKA_START); `committed` resumes this relay's group. */
   readonly start: KafkaStart;
   /** The relay's consumer group (TWINBENCH_KAFKA_GROUP); null: one per host and port. */
@@ -149,6 +150,21 @@ function parseKafkaBrokers(raw: string): string[] {
   return brokers;
 }
 
+function parseKafkaTopics(raw: string): (string | RegExp)[] {
+  return parseList(raw).map((topic) => {
+    const pattern = /^\/(.+)\/$/.exec(topic);
+    if (pattern === null) return topic;
+    try {
+      return new RegExp(pattern[1]!);
+    } catch (error) {
+      throw new ConfigError(
+        'invalid_value',
+        `TWINBENCH_KAFKA_TOPICS has ${JSON.stringify(topic)}, which is not a valid pattern (${(error as Error).message}): write a pattern as /regex/, e.g. /^plant\\..*/.`,
+      );
+    }
+  });
+}
+
 function parseKafkaStart(env: Env): KafkaStart {
   const raw = read(env, 'TWINBENCH_KAFKA_START');
   if (raw === undefined || raw === 'committed') return { kind: 'committed' };
@@ -239,7 +255,8 @@ export function loadConfig(env: Env): TwinbenchConfig {
   let kafka: KafkaConfig | null = null;
   if (kafkaBrokers !== undefined) {
     const brokers = parseKafkaBrokers(kafkaBrokers);
-    const topics = kafkaTopics === undefined ? [...DEFAULT_KAFKA_TOPICS] : parseList(kafkaTopics);
+    const topics =
+      kafkaTopics === undefined ? [...DEFAULT_KAFKA_TOPICS] : parseKafkaTopics(kafkaTopics);
     if (brokers.length > 0 && topics.length === 0) {
       throw new ConfigError(
         'invalid_value',

@@ -190,4 +190,45 @@ describe('Kafka source against Kafka', () => {
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(restarted.values).toEqual([6, 7]);
   }, 90_000);
+
+  it('reads every topic a pattern matches', async (ctx) => {
+    await requireService(ctx, { name: 'Kafka', port: PORT, portVariable: 'TWINBENCH_KAFKA_PORT' });
+    const base = `twinbench.itest.pattern.${process.pid}.${Date.now()}`;
+    await createTopic(`${base}.north`);
+    await createTopic(`${base}.south`);
+    await createTopic(`${base}x.other`);
+    const kafka = new Kafka({
+      clientId: 'itest-pattern',
+      brokers: [BROKER],
+      logLevel: logLevel.NOTHING,
+    });
+    const producer = kafka.producer();
+    await producer.connect();
+    cleanups.push(() => producer.disconnect());
+    const got: [string, number][] = [];
+    const escaped = base.replaceAll('.', '\\.');
+    const source = createKafkaSource({
+      brokers: [BROKER],
+      topics: [new RegExp(`^${escaped}\\.(north|south)$`)],
+      start: { kind: 'earliest' },
+      logger: createMemoryLogger(),
+      sink: { ingest: (channel, _t, v) => got.push([channel, v]) > 0 },
+    });
+    cleanups.push(() => source.close());
+    for (const [topic, v] of [
+      [`${base}.north`, 1],
+      [`${base}.south`, 2],
+      [`${base}x.other`, 3],
+    ] as const)
+      await producer.send({
+        topic,
+        messages: [{ key: topic.split('.').pop()!, value: JSON.stringify({ t: 1, v }) }],
+      });
+    await waitFor('both matching topics', () => got.length >= 2, 30_000, 50);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    expect(got.sort()).toEqual([
+      ['north', 1],
+      ['south', 2],
+    ]);
+  }, 60_000);
 });

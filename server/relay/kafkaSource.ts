@@ -12,7 +12,8 @@ import { SourceCounters, type TelemetrySource } from './telemetrySource.ts';
 export interface KafkaSourceOptions {
   /** `host:port` bootstrap brokers. */
   readonly brokers: readonly string[];
-  readonly topics: readonly string[];
+  /** Topic names, or patterns (RegExp) matched against the cluster's topics as they appear. */
+  readonly topics: readonly (string | RegExp)[];
   readonly sink: SampleSink;
   readonly logger: Logger;
   /** Consumer group; unique per relay so that every relay sees every record. */
@@ -107,10 +108,15 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
   const warnRedelivered = throttled((m) => logger.warn(m), 60_000);
   const infoFlow = throttled((m) => logger.info(m), 10_000);
   const backpressure = options.backpressure;
-  const everyPartition = topics.map((topic) => ({ topic }));
+  const named = topics.filter((topic): topic is string => typeof topic === 'string');
+  const patterns = topics.filter((topic): topic is RegExp => topic instanceof RegExp);
+  const described = topics.map(String).join(', ');
+  // The topics the group gave this consumer (patterns resolve to names there).
+  let assigned: readonly string[] = named;
   /** Pauses or resumes `current` as the backpressure says; before it joined, GROUP_JOIN does. */
   const follow = (current: Consumer | undefined) => {
     if (current === undefined || backpressure === undefined) return;
+    const everyPartition = assigned.map((topic) => ({ topic }));
     try {
       if (backpressure.paused) current.pause(everyPartition);
       else current.resume(everyPartition);
@@ -123,7 +129,7 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
     if (paused) {
       pauses++;
       infoFlow(
-        `pausing ${topics.join(', ')}: a lossless client is behind; Kafka keeps the records until it catches up (${pauses} pauses so far)`,
+        `pausing ${described}: a lossless client is behind; Kafka keeps the records until it catches up (${pauses} pauses so far)`,
       );
     }
     follow(consumer);
@@ -151,8 +157,9 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
   };
 
   const run = async (current: Consumer) => {
-    current.on(current.events.GROUP_JOIN, () => {
+    current.on(current.events.GROUP_JOIN, ({ payload }) => {
       counters.connected = true;
+      assigned = [...new Set([...named, ...Object.keys(payload.memberAssignment)])];
       // A rejoined group starts unpaused: pause it again if a lossless client is still behind.
       if (backpressure?.paused === true) follow(current);
       markJoined();
@@ -196,7 +203,11 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
     const admin = kafka.admin();
     await admin.connect();
     try {
-      for (const topic of topics) {
+      const matching =
+        patterns.length === 0
+          ? []
+          : (await admin.listTopics()).filter((topic) => patterns.some((p) => p.test(topic)));
+      for (const topic of [...new Set([...named, ...matching])]) {
         const positions =
           start.kind === 'time'
             ? await admin.fetchTopicOffsetsByTimestamp(topic, start.ms)
@@ -228,7 +239,7 @@ export function createKafkaSource(options: KafkaSourceOptions): KafkaSource {
       await current.disconnect().catch(() => {});
       if (closed) return;
       warnRetry(
-        `cannot read ${topics.join(', ')} from ${options.brokers.join(',')}: ${errorMessage(error)}; retrying every ${retryDelayMs / 1000} s`,
+        `cannot read ${described} from ${options.brokers.join(',')}: ${errorMessage(error)}; retrying every ${retryDelayMs / 1000} s`,
       );
       scheduleRetry();
     });
