@@ -2,6 +2,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';
 import { installTestHook } from './app/testHook.ts';
+import { bindUrlState } from './app/urlState.ts';
 import { createWorkbench } from './app/workbench.ts';
 import { WorkbenchContext } from './app/WorkbenchContext.tsx';
 import { relayUrlFor } from './relay/relayClient.ts';
@@ -16,6 +17,7 @@ const workbench = createWorkbench({
   preferGpu: params.get('gpu') !== 'off',
 });
 installTestHook(workbench);
+bindUrlState(workbench, params.get('twin') ?? 'footbridge');
 
 const root = document.getElementById('root');
 if (!root) throw new Error('Twinbench: index.html has no #root element.');

@@ -5,6 +5,8 @@ import {
   FOOTBRIDGE_TOPIC_PREFIX,
 } from '../../src/protocol/telemetry.ts';
 import { STATUS_CHANNELS } from '../../src/twin/footbridge.ts';
+import { FOOTBRIDGE_INPUTS, FOOTBRIDGE_INPUT_CHANNELS } from '../../src/twin/footbridgeInputs.ts';
+import { footbridgeChannelUnits } from './channelUnits.ts';
 import { createMemoryLogger } from '../logger.ts';
 import { MockMqttClient } from '../testing/mockMqttClient.ts';
 import { createSensorFleet, type SensorFleet } from './sensorFleet.ts';
@@ -56,6 +58,34 @@ describe('sensor fleet', () => {
     clock.now += 5;
     fleet.tick();
     expect(fleet.stats().samples).toBe(5);
+  });
+
+  it('publishes every measured input with the sensors, at the same device times', () => {
+    const { client, clock, fleet } = setup();
+    clock.now += 30;
+    fleet.tick();
+    expect(FOOTBRIDGE_INPUT_CHANNELS).toHaveLength(35);
+    for (const channel of FOOTBRIDGE_INPUT_CHANNELS) {
+      expect(valuesOf(client, channel).map((p) => p.t)).toEqual([T0 + 10, T0 + 20, T0 + 30]);
+    }
+    // 17 sensors and 35 inputs per sample.
+    expect(client.published).toHaveLength(3 * (fleet.simulation.sensors.length + 35) + 4);
+    // The wind is near its 7 m/s mean; the deck forces are a walker's weight or noise (σ 2 N).
+    const wind = valuesOf(client, 'wind.speed')[0]!.v;
+    expect(wind).toBeGreaterThan(0);
+    expect(wind).toBeLessThan(20);
+    for (const channel of FOOTBRIDGE_INPUT_CHANNELS.filter((c) => c.startsWith('load.z.')))
+      expect(Math.abs(valuesOf(client, channel)[0]!.v)).toBeLessThan(2000);
+    // Rounded to the instruments' resolution: short payloads.
+    const payload = client.published.find((p) => p.topic.endsWith('/load.z.L8'))!.message;
+    expect(String(payload).length).toBeLessThan(36);
+  });
+
+  it('gives every input channel its unit', () => {
+    const units = footbridgeChannelUnits();
+    for (const input of FOOTBRIDGE_INPUTS) expect(units.get(input.id)).toBe(input.unit);
+    expect(units.get('load.z.R16')).toBe('N');
+    expect(units.get('wind.speed')).toBe('m/s');
   });
 
   it('publishes the status channels once a second', () => {

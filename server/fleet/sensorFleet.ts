@@ -1,6 +1,7 @@
 import { FOOTBRIDGE_COMMAND_TOPIC, FOOTBRIDGE_TOPIC_PREFIX } from '../../src/protocol/telemetry.ts';
 import type { TwinCommand } from '../../src/protocol/relay.ts';
 import { STATUS_CHANNELS } from '../../src/twin/footbridge.ts';
+import { FOOTBRIDGE_INPUT_CHANNELS } from '../../src/twin/footbridgeInputs.ts';
 import { FootbridgeSimulation } from '../../src/twin/footbridgeSim.ts';
 import { throttled, type Logger } from '../logger.ts';
 import type { MqttLike } from '../mqttClient.ts';
@@ -43,9 +44,16 @@ const STATUS_EVERY_SECONDS = 1;
 
 /**
  * The simulated footbridge instrumentation: a FootbridgeSimulation paced by the wall clock,
- * publishing every sensor every sample (100 Hz) to `<FOOTBRIDGE_TOPIC_PREFIX>/<sensor id>` as
- * `{"t": <device time ms>, "v": <value>}` at QoS 0, its STATUS_CHANNELS once a second, and
- * applying TwinCommands that arrive on FOOTBRIDGE_COMMAND_TOPIC.
+ * publishing every sensor and every measured input (FOOTBRIDGE_INPUT_CHANNELS: deck load cells
+ * and the anemometer, what drives a shadow model) every sample (100 Hz) to
+ * `<FOOTBRIDGE_TOPIC_PREFIX>/<channel>` as `{"t": <device time ms>, "v": <value>}` at QoS 0, its
+ * STATUS_CHANNELS once a second, and applying TwinCommands that arrive on
+ * FOOTBRIDGE_COMMAND_TOPIC.
+ *
+ * Volume: 17 sensors + 35 inputs = 52 messages per sample, 5200 a second (≈ 80 bytes each with
+ * its topic, ≈ 0.4 MB/s), two thirds of them inputs; inputs are rounded to their instruments'
+ * resolution to keep them short. Every input is needed each sample: the shadow steps once per
+ * row, and a load held over from an earlier row shows up as a residual.
  */
 export function createSensorFleet(options: SensorFleetOptions): SensorFleet {
   const { client, logger } = options;
@@ -55,9 +63,11 @@ export function createSensorFleet(options: SensorFleetOptions): SensorFleet {
   const simulation = new FootbridgeSimulation({ seed: options.seed });
   const periodMs = 1000 / simulation.sampleRate;
   const statusEvery = Math.round(STATUS_EVERY_SECONDS * simulation.sampleRate);
-  const sensorTopics = simulation.sensors.map((s) => `${FOOTBRIDGE_TOPIC_PREFIX}/${s.id}`);
   const topic = (channel: string) => `${FOOTBRIDGE_TOPIC_PREFIX}/${channel}`;
+  const sensorTopics = simulation.sensors.map((s) => topic(s.id));
+  const inputTopics = FOOTBRIDGE_INPUT_CHANNELS.map(topic);
   const readings: number[] = [];
+  const inputs: number[] = [];
   const warnLag = throttled((m) => logger.warn(m), 10_000, now);
   const warnCommand = throttled((m) => logger.warn(m), 1000, now);
 
@@ -91,6 +101,9 @@ export function createSensorFleet(options: SensorFleetOptions): SensorFleet {
       simulation.readSensors(readings);
       for (let i = 0; i < sensorTopics.length; i++)
         publish(sensorTopics[i]!, deviceTime, readings[i]!);
+      // The loads of the same sample, at the same device time as the sensors they moved.
+      simulation.readInputs(inputs);
+      for (let i = 0; i < inputTopics.length; i++) publish(inputTopics[i]!, deviceTime, inputs[i]!);
       if (produced % statusEvery === 0) publishStatus(deviceTime);
     }
     produced++;

@@ -1,6 +1,11 @@
+import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
+import { AlertsPanel } from '../viewer/alerts/AlertsPanel.tsx';
+import { AnnotationsPanel } from '../viewer/annotations/AnnotationsPanel.tsx';
 import { BridgeView } from '../viewer/BridgeView.tsx';
+import { PlotsPanel } from '../viewer/plots/PlotsPanel.tsx';
+import { SelectionPanel } from '../viewer/SelectionPanel.tsx';
 import { DIVERGING_GRADIENT } from '../viewer/colorMap.ts';
-import { TimelineBar } from '../viewer/TimelineBar.tsx';
+import { Timeline } from '../viewer/timeline/Timeline.tsx';
 import { useView, viewStore } from '../viewer/viewStore.ts';
 import { ChannelList } from './ChannelList.tsx';
 import { DamagePanel } from './DamagePanel.tsx';
@@ -8,6 +13,7 @@ import { FitPanel } from './FitPanel.tsx';
 import { RecordingPanel } from './RecordingPanel.tsx';
 import { SimPanel } from './SimPanel.tsx';
 import { ConnectionBadge, SimBadge } from './StatusBadges.tsx';
+import { SidePanel } from './SidePanel.tsx';
 import { useWorkbenchState } from './WorkbenchContext.tsx';
 
 function SceneOverlay() {
@@ -66,6 +72,75 @@ function SourceLine() {
   );
 }
 
+function AlertCount() {
+  const active = useWorkbenchState((s) => s.shadow.alerts.filter((a) => a.active).length);
+  return active > 0 ? (
+    <span className="tag tag-bad" data-testid="alert-badge">
+      {active} active
+    </span>
+  ) : null;
+}
+
+/**
+ * Scene over plots on the left, panels on the right; both splits drag to resize and the sizes
+ * are remembered in this browser (react-resizable-panels, localStorage).
+ */
+function Layout() {
+  const outer = useDefaultLayout({ id: 'twinbench.layout.main', storage: localStorage });
+  const center = useDefaultLayout({ id: 'twinbench.layout.center', storage: localStorage });
+  return (
+    <Group orientation="horizontal" className="layout" {...outer}>
+      <Panel id="center" className="center-panel" defaultSize="70%" minSize="30%">
+        <Group orientation="vertical" className="layout" {...center}>
+          <Panel id="scene" defaultSize="68%" minSize="20%">
+            <section className="scene" aria-label="3D view of the live twin">
+              <BridgeView />
+              <SceneOverlay />
+            </section>
+          </Panel>
+          <Separator className="layout-separator" />
+          <Panel id="plots" defaultSize="32%" minSize="8%" collapsible>
+            <div className="plots-slot">
+              <PlotsPanel />
+            </div>
+          </Panel>
+        </Group>
+      </Panel>
+      <Separator className="layout-separator" />
+      <Panel id="side" className="side-panel" defaultSize="30%" minSize="18%">
+        <aside>
+          <SidePanel id="alerts" title="Shadow & alerts" badge={<AlertCount />}>
+            <AlertsPanel />
+          </SidePanel>
+          <SidePanel id="selection" title="Selection">
+            <SelectionPanel />
+          </SidePanel>
+          <SidePanel id="channels" title="Channels">
+            <SourceLine />
+            <ChannelList />
+          </SidePanel>
+          <SidePanel id="annotations" title="Notes & bookmarks">
+            <AnnotationsPanel />
+          </SidePanel>
+          <SidePanel id="operator" title="Operator">
+            <DamagePanel />
+          </SidePanel>
+          <SidePanel id="simulation" title="Simulation">
+            <SimPanel />
+          </SidePanel>
+          <SidePanel id="fit" title="Fit">
+            <FitPanel />
+          </SidePanel>
+          <SidePanel id="recording" title="Recording">
+            <RecordingPanel />
+          </SidePanel>
+          <Problems />
+        </aside>
+      </Panel>
+    </Group>
+  );
+}
+
 export function App() {
   return (
     <div className="app">
@@ -89,37 +164,10 @@ export function App() {
         </div>
       </header>
       <main>
-        <section className="scene" aria-label="3D view of the live twin">
-          <BridgeView />
-          <SceneOverlay />
-        </section>
-        <aside>
-          <div className="panel">
-            <h2>Channels</h2>
-            <SourceLine />
-            <ChannelList />
-          </div>
-          <div className="panel">
-            <h2>Operator</h2>
-            <DamagePanel />
-          </div>
-          <div className="panel">
-            <h2>Simulation</h2>
-            <SimPanel />
-          </div>
-          <div className="panel">
-            <h2>Fit</h2>
-            <FitPanel />
-          </div>
-          <div className="panel">
-            <h2>Recording</h2>
-            <RecordingPanel />
-          </div>
-          <Problems />
-        </aside>
+        <Layout />
       </main>
       <footer>
-        <TimelineBar />
+        <Timeline />
       </footer>
     </div>
   );

@@ -1,5 +1,6 @@
 import { useMemo } from 'react';
 import { buildFootbridge, footbridgeSensors } from '../twin/footbridge.ts';
+import { PlotAddButton } from '../viewer/plots/PlotsPanel.tsx';
 import { formatValue } from './format.ts';
 import { Sparkline } from './Sparkline.tsx';
 import { useWorkbenchState } from './WorkbenchContext.tsx';
@@ -8,6 +9,8 @@ const GROUPS = [
   { prefix: 'disp.', title: 'Displacement' },
   { prefix: 'acc.', title: 'Acceleration' },
   { prefix: 'strain.', title: 'Strain' },
+  { prefix: 'load.', title: 'Measured loads (shadow inputs)' },
+  { prefix: 'wind.', title: 'Wind (shadow input)' },
   { prefix: 'status.', title: 'Plant status' },
 ] as const;
 
@@ -55,6 +58,9 @@ export function ChannelList() {
                     </td>
                     <td className={`ch-rate ${c.rateHz === 0 ? 'stale' : ''}`}>
                       {c.rateHz.toFixed(0)} Hz
+                    </td>
+                    <td className="ch-plot">
+                      <PlotAddButton channel={c.name} />
                     </td>
                   </tr>
                 ))}

@@ -24,6 +24,7 @@ async function recorded(pageLimit?: number) {
   await store.endRecording(meta.id);
   const windows: [number, number][] = [];
   const source: PlaybackSource = {
+    neighbour: (id, t, direction, chs) => store.neighbour(id, t, direction, chs),
     async window(id, t0, t1, chs, limit) {
       windows.push([t0, t1]);
       const page = await store.window(id, t0, t1, {
@@ -168,6 +169,7 @@ describe('Playback', () => {
     const { source, summary } = await recorded();
     const held: { resolve: () => void }[] = [];
     const slow: PlaybackSource = {
+      neighbour: source.neighbour,
       window: (...args) =>
         new Promise<SampleWindow>((resolve) =>
           held.push({ resolve: () => void source.window(...args).then(resolve) }),
@@ -193,6 +195,7 @@ describe('Playback', () => {
   it('pauses with a problem when the recording cannot be read, and says why', async () => {
     const { summary } = await recorded();
     const failing: PlaybackSource = {
+      neighbour: () => Promise.resolve(null),
       window: () => Promise.reject(new Error('no recording "x"')),
     };
     const playback = new Playback(failing, () => {});
@@ -216,5 +219,58 @@ describe('Playback', () => {
     expect(() => playback.setSpeed(0)).toThrow(/positive number/);
     playback.live();
     expect(playback.state).toEqual({ mode: 'live' });
+  });
+
+  it('steps one sample back and forward, jumps, and loops a region', async () => {
+    const { source, summary, store } = await recorded();
+    const restarts: number[] = [];
+    const passed: number[] = [];
+    const playback = new Playback(source, () => {}, {
+      onRestart: () => restarts.push(1),
+      onSamples: (samples) => passed.push(samples.length),
+    });
+    const clock = { t: 0 };
+    playback.open(summary, T0 + 10_000);
+    await settle(playback, clock);
+    expect(await playback.step('after')).toBe(T0 + 10_010);
+    await settle(playback, clock);
+    await expectShowsStore(playback, store, summary.id);
+    expect(await playback.step('before')).toBe(T0 + 10_000);
+    playback.jump(1500);
+    expect((playback.state as Extract<PlaybackView, { mode: 'playback' }>).cursor).toBe(
+      T0 + 11_500,
+    );
+    expect(() => playback.setLoop({ t0: T0 + 5000, t1: T0 + 5005 })).toThrow(PlaybackError);
+    playback.setLoop({ t0: T0 + 20_000, t1: T0 + 20_200 });
+    const v = playback.state as Extract<PlaybackView, { mode: 'playback' }>;
+    expect(v.cursor).toBe(T0 + 20_000); // jumped into the loop
+    playback.play();
+    const before = restarts.length;
+    await run(playback, clock, 600); // 3 rounds of a 200 ms loop at 1×
+    const after = playback.state as Extract<PlaybackView, { mode: 'playback' }>;
+    expect(after.playing).toBe(true);
+    expect(after.cursor).toBeGreaterThanOrEqual(T0 + 20_000);
+    expect(after.cursor).toBeLessThanOrEqual(T0 + 20_200);
+    expect(restarts.length - before).toBeGreaterThanOrEqual(2);
+    expect(passed.reduce((a, b) => a + b, 0)).toBeGreaterThan(0);
+  });
+
+  it('follows a growing recording and waits at its end instead of stopping', async () => {
+    const { source, summary } = await recorded();
+    const playback = new Playback(source, () => {});
+    const clock = { t: 0 };
+    playback.open({ ...summary, active: true, lastSampleTime: T0 + 5000 }, T0 + 4900);
+    playback.play();
+    await run(playback, clock, 400);
+    let v = playback.state as Extract<PlaybackView, { mode: 'playback' }>;
+    expect(v.playing).toBe(true);
+    expect(v.cursor).toBeLessThanOrEqual(T0 + 5000);
+    playback.extend(T0 + 8000);
+    await run(playback, clock, 800);
+    v = playback.state as Extract<PlaybackView, { mode: 'playback' }>;
+    expect(v.end).toBe(T0 + 8000);
+    expect(v.cursor).toBeGreaterThan(T0 + 5000);
+    playback.sealed();
+    expect((playback.state as Extract<PlaybackView, { mode: 'playback' }>).growing).toBe(false);
   });
 });

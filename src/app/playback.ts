@@ -14,7 +14,13 @@ import type { RecorderWorkerApi, RecordingSummary } from '../workers/recorderPro
 import { decodeSampleBatch } from '../workers/sampleBatch.ts';
 
 /** Where playback reads a recording: the recorder worker's `window`. */
-export type PlaybackSource = Pick<RecorderWorkerApi, 'window'>;
+export type PlaybackSource = Pick<RecorderWorkerApi, 'window' | 'neighbour'>;
+
+/** A stretch of device time the cursor plays round and round (ms since the epoch). */
+export interface LoopRegion {
+  readonly t0: number;
+  readonly t1: number;
+}
 
 export type PlaybackView =
   | { readonly mode: 'live' }
@@ -30,6 +36,10 @@ export type PlaybackView =
       /** The cursor is ahead of the samples read so far (reading is slower than playing). */
       readonly buffering: boolean;
       readonly problem: string | null;
+      /** Played round and round while set. */
+      readonly loop: LoopRegion | null;
+      /** True while the recording is still being written (its end moves on). */
+      readonly growing: boolean;
     };
 
 export interface PlaybackOptions {
@@ -39,19 +49,29 @@ export interface PlaybackOptions {
   readonly readAheadMs?: number;
   /** Samples per window request. */
   readonly pageLimit?: number;
+  /** Every sample the cursor passes, in time order, as it hands them to the views. */
+  readonly onSamples?: (samples: readonly Sample[]) => void;
+  /** The samples start over (open, seek, loop): what follows them must forget what came before. */
+  readonly onRestart?: () => void;
 }
 
-export const PLAYBACK_SPEEDS = [0.25, 0.5, 1, 2, 5, 10] as const;
+export const PLAYBACK_SPEEDS = [0.1, 0.25, 0.5, 1, 2, 5, 10] as const;
 
 export class PlaybackError extends Error {
   override readonly name = 'PlaybackError';
   constructor(
-    readonly reason: 'empty_recording' | 'bad_speed' | 'not_playing',
+    readonly reason: 'empty_recording' | 'bad_speed' | 'not_playing' | 'bad_loop',
     message: string,
   ) {
     super(`Twinbench playback: ${message}`);
   }
 }
+
+/**
+ * How far behind the end of a recording still being written playback reads: samples of one
+ * device time reach the recorder over a few relay batches, so the newest ones may be incomplete.
+ */
+export const GROWING_MARGIN_MS = 300;
 
 /** Longest wall-clock step one tick advances; a tab returning from the background does not jump. */
 const MAX_TICK_MS = 250;
@@ -72,6 +92,8 @@ export class Playback {
   private generation = 0;
   private lastTick: number | null = null;
   private recording: RecordingSummary | null = null;
+  private readonly onSamples: ((samples: readonly Sample[]) => void) | undefined;
+  private readonly onRestart: (() => void) | undefined;
 
   constructor(
     private readonly source: PlaybackSource,
@@ -81,6 +103,8 @@ export class Playback {
     this.historyMs = options.historyMs ?? 10_000;
     this.readAheadMs = options.readAheadMs ?? 3_000;
     this.pageLimit = options.pageLimit ?? 50_000;
+    this.onSamples = options.onSamples;
+    this.onRestart = options.onRestart;
   }
 
   get state(): PlaybackView {
@@ -96,8 +120,11 @@ export class Playback {
     return this.view.mode === 'playback';
   }
 
-  /** Switches to playback of `recording`, paused at its first sample. */
-  open(recording: RecordingSummary): void {
+  /**
+   * Switches to playback of `recording`, paused at its first sample (or at `at`). A recording
+   * still being written (`active`) keeps growing: {@link extend} moves its end on.
+   */
+  open(recording: RecordingSummary, at?: number): void {
     const { firstSampleTime: start, lastSampleTime: end } = recording;
     if (start === null || end === null) {
       throw new PlaybackError(
@@ -116,8 +143,59 @@ export class Playback {
       speed: 1,
       buffering: false,
       problem: null,
+      loop: null,
+      growing: recording.active,
     };
-    this.seek(start);
+    this.seek(at ?? start);
+  }
+
+  /** The recording being played grew: its last sample is now at `end` (device time). */
+  extend(end: number): void {
+    if (this.view.mode !== 'playback' || !(end > this.view.end)) return;
+    this.view = { ...this.view, end };
+  }
+
+  /** The recording stopped growing (it was ended). */
+  sealed(): void {
+    if (this.view.mode === 'playback' && this.view.growing) this.update({ growing: false });
+  }
+
+  /** Plays `region` round and round (null: no loop). The cursor jumps into it when outside. */
+  setLoop(region: LoopRegion | null): void {
+    const v = this.playing();
+    if (region === null) {
+      this.update({ loop: null });
+      return;
+    }
+    const t0 = Math.max(v.start, Math.min(region.t0, region.t1));
+    const t1 = Math.min(v.end, Math.max(region.t0, region.t1));
+    if (!(t1 - t0 >= 10))
+      throw new PlaybackError(
+        'bad_loop',
+        `a loop needs at least 10 ms of the recording, got ${Math.max(0, t1 - t0)} ms; drag a wider region.`,
+      );
+    this.update({ loop: { t0, t1 } });
+    if (v.cursor < t0 || v.cursor > t1) this.seek(t0);
+  }
+
+  /** Moves the cursor by `deltaMs` of device time (negative: back). */
+  jump(deltaMs: number): void {
+    this.seek(this.playing().cursor + deltaMs);
+  }
+
+  /**
+   * Pauses and moves the cursor to the previous or next sample of any channel (or of
+   * `channels`). Resolves to the new cursor, or null at either end of the recording.
+   */
+  async step(direction: 'before' | 'after', channels: readonly number[] | null = null) {
+    const v = this.playing();
+    this.pause();
+    const generation = this.generation;
+    const t = await this.source.neighbour(v.recordingId, v.cursor, direction, channels);
+    // A seek in the meantime wins.
+    if (t === null || generation !== this.generation || this.view.mode !== 'playback') return null;
+    this.seek(t);
+    return t;
   }
 
   /** Back to live telemetry. */
@@ -159,6 +237,7 @@ export class Playback {
     this.due = 0;
     this.readThrough = Math.max(v.start, cursor - this.historyMs);
     this.reading = false;
+    this.onRestart?.();
     this.update({ cursor, buffering: true, problem: null });
     this.readAhead();
   }
@@ -176,7 +255,13 @@ export class Playback {
     // While buffering the cursor waits for the data instead of running past it.
     if (playing && !(v.buffering && this.readThrough <= cursor)) {
       cursor = Math.min(v.end, cursor + elapsed * v.speed);
-      if (cursor >= v.end) playing = false;
+      if (v.loop && cursor >= v.loop.t1) {
+        // Round again: a seek reads from the loop's start with its history.
+        this.seek(v.loop.t0);
+        return;
+      }
+      // A growing recording waits at its end for more instead of stopping.
+      if (cursor >= v.end && !v.growing) playing = false;
     }
     this.feedThrough(cursor);
     const buffering = this.readThrough <= cursor && this.readThrough <= v.end;
@@ -192,7 +277,9 @@ export class Playback {
     let k = this.due;
     while (k < this.pending.length && this.pending[k]![1] <= cursor) k++;
     if (k === this.due) return;
-    this.display.ingest(this.pending.slice(this.due, k), cursor);
+    const passed = this.pending.slice(this.due, k);
+    this.display.ingest(passed, cursor);
+    this.onSamples?.(passed);
     this.due = k;
     if (this.due > 4096 && this.due > this.pending.length / 2) {
       this.pending = this.pending.slice(this.due);
@@ -203,10 +290,12 @@ export class Playback {
   private readAhead(): void {
     if (this.view.mode !== 'playback' || this.reading) return;
     const v = this.view;
-    const horizon = Math.min(v.end + 1, v.cursor + this.readAheadMs * Math.max(1, v.speed));
+    // A growing recording is read only up to where every channel has surely arrived.
+    const limit = v.growing ? v.end + 1 - GROWING_MARGIN_MS : v.end + 1;
+    const horizon = Math.min(limit, v.cursor + this.readAheadMs * Math.max(1, v.speed));
     if (this.readThrough >= horizon) return;
     const t0 = this.readThrough;
-    const t1 = Math.min(v.end + 1, Math.max(horizon, t0 + 500));
+    const t1 = Math.min(limit, Math.max(horizon, t0 + 500));
     const generation = this.generation;
     this.reading = true;
     this.source.window(v.recordingId, t0, t1, null, this.pageLimit).then(

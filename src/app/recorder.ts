@@ -45,6 +45,12 @@ export interface RecorderHost extends Pick<
   | 'latestAt'
   | 'range'
   | 'window'
+  | 'neighbour'
+  | 'coverage'
+  | 'addAnnotation'
+  | 'updateAnnotation'
+  | 'deleteAnnotation'
+  | 'listAnnotations'
   | 'exportMcap'
   | 'importMcap'
   | 'deleteRecording'
@@ -127,6 +133,12 @@ export function startRecorder(
       latestAt: unavailable,
       range: unavailable,
       window: unavailable,
+      neighbour: unavailable,
+      coverage: unavailable,
+      addAnnotation: unavailable,
+      updateAnnotation: unavailable,
+      deleteAnnotation: unavailable,
+      listAnnotations: unavailable,
       exportMcap: unavailable,
       importMcap: unavailable,
       deleteRecording: unavailable,
@@ -238,6 +250,13 @@ export function startRecorder(
       api.range(recordingId, t0, t1, channels, maxPoints),
     window: (recordingId, t0, t1, channels, limit) =>
       api.window(recordingId, t0, t1, channels, limit),
+    neighbour: (recordingId, t, direction, channels) =>
+      api.neighbour(recordingId, t, direction, channels),
+    coverage: (recordingId, t0, t1, buckets) => api.coverage(recordingId, t0, t1, buckets),
+    addAnnotation: (input) => api.addAnnotation(input),
+    updateAnnotation: (id, patch) => api.updateAnnotation(id, patch),
+    deleteAnnotation: (id) => api.deleteAnnotation(id),
+    listAnnotations: (recordingId) => api.listAnnotations(recordingId),
     exportMcap: (recordingId) => api.exportMcap(recordingId),
     importMcap: async (bytes, twin) => {
       const report = await api.importMcap(Comlink.transfer(bytes, [bytes.buffer]), twin);

@@ -41,7 +41,31 @@ export interface TestSnapshot {
     readonly playing: boolean;
     readonly buffering: boolean;
     readonly problem: string | null;
+    readonly growing: boolean;
+    readonly loop: { readonly t0: number; readonly t1: number } | null;
   };
+  /** Shadow mode: phase, sensors alerting, and every alert (newest first). */
+  readonly shadow: {
+    readonly phase: string;
+    readonly rowsStepped: number;
+    readonly alerts: readonly {
+      readonly sensor: string;
+      readonly member: number | null;
+      readonly firedAt: number;
+      readonly active: boolean;
+      readonly value: number;
+    }[];
+  };
+  /** The recording the views show and its annotations (id, times, kind, text). */
+  readonly displayedRecordingId: string | null;
+  readonly annotations: readonly {
+    readonly id: string;
+    readonly t0: number;
+    readonly t1: number;
+    readonly kind: string;
+    readonly text: string;
+    readonly author: string;
+  }[];
   readonly recorder: {
     readonly phase: string;
     readonly problem: string | null;
@@ -144,6 +168,8 @@ export function installTestHook(workbench: Workbench): void {
               playing: false,
               buffering: false,
               problem: null,
+              growing: false,
+              loop: null,
             }
           : {
               mode: 'playback',
@@ -152,8 +178,30 @@ export function installTestHook(workbench: Workbench): void {
               playing: view.playing,
               buffering: view.buffering,
               problem: view.problem,
+              growing: view.growing,
+              loop: view.loop,
             };
       })(),
+      shadow: {
+        phase: state.shadow.phase,
+        rowsStepped: state.shadow.rowsStepped,
+        alerts: state.shadow.alerts.map((a) => ({
+          sensor: a.sensor,
+          member: a.member ?? null,
+          firedAt: a.firedAt,
+          active: a.active,
+          value: a.value,
+        })),
+      },
+      displayedRecordingId: state.displayedRecordingId,
+      annotations: state.annotations.map(({ id, t0, t1, kind, text, author }) => ({
+        id,
+        t0,
+        t1,
+        kind,
+        text,
+        author,
+      })),
       recorder: {
         phase: recorder.phase,
         problem: recorder.problem,

@@ -1,6 +1,11 @@
 /** Machine-readable reasons for {@link ReplayError}. */
 export type ReplayErrorReason =
-  'corrupt_chunk' | 'unknown_recording' | 'invalid_argument' | 'quota_exceeded' | 'closed';
+  | 'corrupt_chunk'
+  | 'unknown_recording'
+  | 'unknown_annotation'
+  | 'invalid_argument'
+  | 'quota_exceeded'
+  | 'closed';
 
 /**
  * The one error class the replay store throws. `reason` is for code; the message says what

@@ -20,7 +20,9 @@ export interface LatestSample {
   readonly receiveTime: number;
 }
 
-const windowEnd = (t0: number, windowMs: number) => (Math.floor(t0 / windowMs) + 1) * windowMs;
+/** End of the window a chunk starting at `t0` lies in: every sample in it is before this. */
+export const windowEnd = (t0: number, windowMs: number) =>
+  (Math.floor(t0 / windowMs) + 1) * windowMs;
 
 /** `drafts(channel)` gives the channel's in-memory drafts (open, sealed, late). */
 export async function latestAtQuery(

@@ -10,6 +10,18 @@
  * ```
  */
 import type { ChannelInfo, Sample } from '../protocol/relay.ts';
+import {
+  compareAnnotations,
+  makeAnnotation,
+  parseAnnotationContent,
+  patchAnnotation,
+} from './annotations.ts';
+import type {
+  Annotation,
+  AnnotationContent,
+  AnnotationPatch,
+  NewAnnotation,
+} from './annotations.ts';
 import { BYTES_PER_SAMPLE, encodeChunkData, summarizeChunk } from './chunkCodec.ts';
 import type { ChunkIndexEntry, StoredChunkData } from './chunkCodec.ts';
 import { ChannelChunker, DEFAULT_CHUNKING } from './channelChunker.ts';
@@ -29,7 +41,17 @@ import {
   settle,
 } from './retention.ts';
 import type { QuotaOptions } from './retention.ts';
+import { coverageQuery, neighbourQuery } from './timelineQueries.ts';
+import type { Coverage, NeighbourDirection } from './timelineQueries.ts';
 
+export type {
+  Annotation,
+  AnnotationContent,
+  AnnotationKind,
+  AnnotationPatch,
+  NewAnnotation,
+} from './annotations.ts';
+export type { Coverage, NeighbourDirection } from './timelineQueries.ts';
 export type { LatestSample } from './replayQueries.ts';
 export type { RangeSeries } from './minMaxBuckets.ts';
 export type { RecordingMeta } from './replayDb.ts';
@@ -77,6 +99,20 @@ interface BatchItem {
   readonly addedBytes: number;
 }
 
+/** Largest `buckets` a coverage query takes. */
+export const MAX_COVERAGE_BUCKETS = 100_000;
+
+function annotationRange(recordingId: string): IDBKeyRange {
+  return IDBKeyRange.bound([recordingId, -Infinity], [recordingId, Infinity]);
+}
+
+function unknownAnnotation(id: string): ReplayError {
+  return new ReplayError(
+    'unknown_annotation',
+    `no annotation "${id}"; it may have been deleted. Pick one from listAnnotations().`,
+  );
+}
+
 function isQuotaError(error: unknown): boolean {
   return (
     typeof error === 'object' &&
@@ -118,9 +154,19 @@ export class ReplayStore {
   }
 
   static async open(options: ReplayStoreOptions): Promise<ReplayStore> {
-    const db = await openReplayDb(options.indexedDB, options.dbName ?? DEFAULT_REPLAY_DB_NAME);
+    // The hook can fire only after open, once the store exists.
+    const opened: { store?: ReplayStore } = {};
+    const db = await openReplayDb(options.indexedDB, options.dbName ?? DEFAULT_REPLAY_DB_NAME, {
+      onBlocked: () =>
+        options.onNotice?.(
+          'Replay store: waiting for another Twinbench tab to let go of the replay database so it can be upgraded; reload or close that tab.',
+        ),
+      onVersionChange: () => opened.store?.lostDatabase(),
+    });
     const existing = await db.getAll('recordings');
-    return new ReplayStore(db, options, existing);
+    const store = new ReplayStore(db, options, existing);
+    opened.store = store;
+    return store;
   }
 
   // ---- recordings ------------------------------------------------------------------------
@@ -128,7 +174,7 @@ export class ReplayStore {
   async createRecording(init: NewRecording): Promise<RecordingMeta> {
     this.assertOpen();
     const meta: RecordingMeta = {
-      id: this.options.newId?.() ?? crypto.randomUUID(),
+      id: this.newId(),
       twin: init.twin,
       startedAt: init.startedAt ?? this.now(),
       endedAt: null,
@@ -171,7 +217,10 @@ export class ReplayStore {
     this.meta(recordingId);
     await this.flushing;
     this.chunkers.delete(recordingId);
-    const tx = this.db.transaction(['recordings', 'chunkIndex', 'chunkData'], 'readwrite');
+    const tx = this.db.transaction(
+      ['recordings', 'chunkIndex', 'chunkData', 'annotations'],
+      'readwrite',
+    );
     const range = IDBKeyRange.bound(
       [recordingId, -Infinity, -Infinity],
       [recordingId, Infinity, Infinity],
@@ -182,9 +231,92 @@ export class ReplayStore {
       settle(cursor.delete());
       cursor = await cursor.continue();
     }
+    const annotations = tx.objectStore('annotations');
+    const keys = await annotations.index('byRecording').getAllKeys(annotationRange(recordingId));
+    for (const key of keys) settle(annotations.delete(key));
     settle(tx.objectStore('recordings').delete(recordingId));
     await tx.done;
     this.recordings.delete(recordingId);
+  }
+
+  // ---- annotations -----------------------------------------------------------------------
+
+  /**
+   * Stores a note or bookmark on the recording; the store assigns `id` and `createdAt`.
+   *
+   * ```ts
+   * await store.addAnnotation({ recordingId, t0: cursor, t1: cursor, text: '', author: 'operator', kind: 'note' });
+   * ```
+   */
+  async addAnnotation(input: NewAnnotation): Promise<Annotation> {
+    this.assertOpen();
+    const annotation = makeAnnotation(input, this.newId(), this.now());
+    this.meta(annotation.recordingId);
+    await this.putAnnotations(annotation.recordingId, [annotation]);
+    return annotation;
+  }
+
+  /**
+   * Changes an annotation's text or times. Moving t0 of a point bookmark without giving t1 moves
+   * t1 with it.
+   */
+  async updateAnnotation(id: string, patch: AnnotationPatch): Promise<Annotation> {
+    this.assertOpen();
+    const tx = this.db.transaction('annotations', 'readwrite');
+    const current = await tx.store.get(id);
+    if (current === undefined) {
+      await tx.done;
+      throw unknownAnnotation(id);
+    }
+    let next: Annotation;
+    try {
+      next = patchAnnotation(current, patch);
+    } catch (error) {
+      await tx.done;
+      throw error;
+    }
+    settle(tx.store.put(next));
+    await tx.done;
+    return next;
+  }
+
+  async deleteAnnotation(id: string): Promise<void> {
+    this.assertOpen();
+    const tx = this.db.transaction('annotations', 'readwrite');
+    const found = (await tx.store.count(id)) > 0;
+    if (found) settle(tx.store.delete(id));
+    await tx.done;
+    if (!found) throw unknownAnnotation(id);
+  }
+
+  /** The recording's annotations, by t0 (then t1, then creation). */
+  async listAnnotations(recordingId: string): Promise<Annotation[]> {
+    this.meta(recordingId);
+    const all = await this.db.getAllFromIndex(
+      'annotations',
+      'byRecording',
+      annotationRange(recordingId),
+    );
+    return all.sort(compareAnnotations);
+  }
+
+  /**
+   * Adds annotations read from a file (an MCAP import) to a recording, each with a new id and its
+   * own `createdAt`; all or none. Each is checked as `addAnnotation` checks it.
+   */
+  async restoreAnnotations(
+    recordingId: string,
+    contents: readonly AnnotationContent[],
+  ): Promise<Annotation[]> {
+    this.assertOpen();
+    this.meta(recordingId);
+    const annotations = contents.map((content) => ({
+      ...parseAnnotationContent(content),
+      id: this.newId(),
+      recordingId,
+    }));
+    await this.putAnnotations(recordingId, annotations);
+    return annotations.sort(compareAnnotations);
   }
 
   // ---- ingest ----------------------------------------------------------------------------
@@ -213,6 +345,11 @@ export class ReplayStore {
       }
       chunker.push(time, value, receiveTime);
     }
+  }
+
+  /** False once closed, or once another tab's upgrade of the database closed it. */
+  get isOpen(): boolean {
+    return !this.closed;
   }
 
   /** Samples appended but not yet in IndexedDB. */
@@ -339,6 +476,59 @@ export class ReplayStore {
     return { samples, complete: true, next: t1 };
   }
 
+  /**
+   * Device time of the closest sample strictly before or after `t` on `channels` (every channel
+   * when null), stored or still in memory; null when there is none. For stepping one sample
+   * back or forward: `t = await store.neighbour(id, cursor, 'after', null) ?? cursor`.
+   * Reads the chunk index and decodes only chunks that straddle `t`.
+   */
+  neighbour(
+    recordingId: string,
+    t: number,
+    direction: NeighbourDirection,
+    channels: readonly number[] | null,
+  ): Promise<number | null> {
+    if (Number.isNaN(t))
+      throw new ReplayError('invalid_argument', 'neighbour needs a time, got NaN.');
+    if (direction !== 'before' && direction !== 'after') {
+      throw new ReplayError(
+        'invalid_argument',
+        `neighbour direction must be 'before' or 'after', got ${JSON.stringify(direction)}.`,
+      );
+    }
+    const meta = this.meta(recordingId);
+    const byChannel = this.chunkers.get(recordingId);
+    const chunkers =
+      channels === null
+        ? [...(byChannel?.values() ?? [])]
+        : channels.flatMap((channel) => byChannel?.get(channel) ?? []);
+    const drafts = chunkers.flatMap((chunker) => chunker.drafts());
+    return neighbourQuery(this.db, meta, t, direction, channels, drafts);
+  }
+
+  /**
+   * Samples per bucket over [t0, t1] in `buckets` equal buckets, all channels together, for the
+   * timeline's overview strip: a bucket with 0 is a gap. Estimated from the chunk index alone
+   * (each stored chunk's samples spread uniformly over its span; see `coverageQuery`), exact for
+   * samples still in memory.
+   */
+  coverage(recordingId: string, t0: number, t1: number, buckets: number): Promise<Coverage> {
+    if (!Number.isFinite(t0) || !Number.isFinite(t1) || !(t1 > t0)) {
+      throw new ReplayError('invalid_argument', `coverage needs finite t0 < t1, got ${t0}..${t1}.`);
+    }
+    if (!Number.isInteger(buckets) || buckets < 1 || buckets > MAX_COVERAGE_BUCKETS) {
+      throw new ReplayError(
+        'invalid_argument',
+        `coverage needs a whole number of buckets from 1 to ${MAX_COVERAGE_BUCKETS}, got ${buckets}; one per pixel of the strip is plenty.`,
+      );
+    }
+    const meta = this.meta(recordingId);
+    const drafts = [...(this.chunkers.get(recordingId)?.values() ?? [])].flatMap((chunker) =>
+      chunker.drafts(),
+    );
+    return coverageQuery(this.db, meta, t0, t1, buckets, drafts);
+  }
+
   /** Device time of the recording's earliest sample, stored or in memory; null when it has none. */
   async firstSampleTime(recordingId: string): Promise<number | null> {
     const meta = this.meta(recordingId);
@@ -357,6 +547,40 @@ export class ReplayStore {
   }
 
   // ---- internals -------------------------------------------------------------------------
+
+  /** Writes annotations of one recording, in one transaction that checks the recording exists. */
+  private async putAnnotations(
+    recordingId: string,
+    annotations: readonly Annotation[],
+  ): Promise<void> {
+    const tx = this.db.transaction(['recordings', 'annotations'], 'readwrite');
+    // Checked inside the transaction: a deleteRecording queued before it leaves no orphans.
+    const exists = (await tx.objectStore('recordings').count(recordingId)) > 0;
+    if (exists)
+      for (const annotation of annotations) settle(tx.objectStore('annotations').add(annotation));
+    await tx.done;
+    if (!exists) {
+      throw new ReplayError(
+        'unknown_recording',
+        `recording "${recordingId}" was deleted while its annotations were being stored; pick one from listRecordings().`,
+      );
+    }
+  }
+
+  /** Another tab upgraded the database and this connection was closed for it. */
+  private lostDatabase(): void {
+    if (this.closed) return;
+    this.closed = true;
+    if (this.timerHandle !== undefined)
+      (this.options.timer ?? systemTimer).clearInterval(this.timerHandle);
+    this.notice(
+      'Replay store: a newer Twinbench in another tab upgraded the replay database, so this tab stopped recording; reload it.',
+    );
+  }
+
+  private newId(): string {
+    return this.options.newId?.() ?? crypto.randomUUID();
+  }
 
   private async autoFlush(): Promise<void> {
     if (this.closed) return;

@@ -16,6 +16,9 @@ export function createCpuBackend(truss: PackedTruss, dt: number): SimBackend {
     readState() {
       return Promise.resolve(state.slice());
     },
+    writeState(next) {
+      state.set(next);
+    },
     updateMembers() {
       /* the CPU step reads the truss tables directly */
     },

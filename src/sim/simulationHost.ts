@@ -1,6 +1,12 @@
 import * as Comlink from 'comlink';
+import type { ChannelInfo, Sample } from '../protocol/relay.ts';
+import { FOOTBRIDGE_INPUT_CHANNELS } from '../twin/footbridgeInputs.ts';
+import { buildFootbridge, footbridgeSensors } from '../twin/footbridge.ts';
+import { SAMPLE_STRIDE } from '../workers/sampleBatch.ts';
 import {
   SIM_PROTOCOL_VERSION,
+  type ModelDamage,
+  type ShadowFrame,
   type SimBackendInfo,
   type SimEvent,
   type SimStatus,
@@ -18,17 +24,36 @@ export type SimState =
   | { readonly phase: 'failed'; readonly message: string };
 
 export interface SimulationHost {
-  setDamage(damage: { member: number; health: number } | null): void;
+  /** The relay's channel table; samples of channels the shadow does not use stay on this side. */
+  setChannels(channels: readonly Pick<ChannelInfo, 'id' | 'name'>[]): void;
+  /** Live or replayed samples, in any order: the shadow steps on its inputs as they arrive. */
+  feed(samples: readonly Sample[]): void;
+  /** Back to rest: call on a seek, or when switching between live and replayed samples. */
+  resetShadow(): void;
+  /** The model's damage (null: the design), e.g. a fitted damage the user applied. */
+  setModelDamage(damage: ModelDamage | null): void;
   dispose(): void;
 }
 
+export interface SimulationOptions {
+  readonly preferGpu: boolean;
+  /** Each shadow frame, 10–20 times a second (residuals, ghost displacements, counters). */
+  readonly onShadow?: (frame: ShadowFrame) => void;
+}
+
+/** Channel names the shadow reads: its inputs and the sensors it compares. */
+const SHADOW_CHANNELS: ReadonlySet<string> = new Set([
+  ...FOOTBRIDGE_INPUT_CHANNELS,
+  ...footbridgeSensors(buildFootbridge()).map((s) => s.id),
+]);
+
 /**
  * Starts the simulation worker, asks it for a WebGPU device (it falls back to the CPU step and
- * says why) and relays its status events to `onState`.
+ * says why), relays its status to `onState` and its shadow frames to `onShadow`.
  */
 export function startSimulation(
   onState: (state: SimState) => void,
-  options: { seed: number; preferGpu: boolean },
+  options: SimulationOptions,
 ): SimulationHost {
   onState({ phase: 'starting' });
   let worker: Worker;
@@ -39,18 +64,24 @@ export function startSimulation(
     });
   } catch (error) {
     onState({ phase: 'failed', message: `cannot start the simulation worker: ${String(error)}` });
-    return { setDamage() {}, dispose() {} };
+    return { setChannels() {}, feed() {}, resetShadow() {}, setModelDamage() {}, dispose() {} };
   }
   const api = Comlink.wrap<SimWorkerApi>(worker);
   let disposed = false;
   let backend: SimBackendInfo | null = null;
   let status: SimStatus | null = null;
+  let wanted = new Set<number>();
   worker.addEventListener('error', (event) => {
     onState({
       phase: 'failed',
       message: `simulation worker crashed: ${event.message || 'unknown error'}`,
     });
   });
+
+  const problem = (message: string) => {
+    if (disposed || !backend) return;
+    onState({ phase: 'running', backend, status, problem: message });
+  };
 
   const onEvent = (event: SimEvent) => {
     if (disposed || !backend) return;
@@ -59,13 +90,11 @@ export function startSimulation(
         status = event.status;
         onState({ phase: 'running', backend, status, problem: null });
         break;
+      case 'shadow':
+        options.onShadow?.(event.frame);
+        break;
       case 'error':
-        onState({
-          phase: 'running',
-          backend,
-          status,
-          problem: `${event.message} (${event.reason})`,
-        });
+        problem(`${event.message} (${event.reason})`);
         break;
       default: {
         const unreachable: never = event;
@@ -81,7 +110,7 @@ export function startSimulation(
         throw new Error(
           `worker speaks protocol ${version}, page ${SIM_PROTOCOL_VERSION}: reload the page`,
         );
-      backend = await api.init(options);
+      backend = await api.init({ preferGpu: options.preferGpu });
       if (disposed) return;
       onState({ phase: 'running', backend, status: null, problem: null });
       await api.start(Comlink.proxy(onEvent));
@@ -91,9 +120,35 @@ export function startSimulation(
     }
   })();
 
+  const call = (what: string, promise: Promise<void>) =>
+    promise.catch((error: unknown) => problem(`${what} failed: ${String(error)}`));
+
   return {
-    setDamage(damage) {
-      void api.setDamage(damage);
+    setChannels(channels) {
+      const used = channels.filter((c) => SHADOW_CHANNELS.has(c.name));
+      wanted = new Set(used.map((c) => c.id));
+      void call('setChannels', api.setChannels(used.map((c) => ({ id: c.id, name: c.name }))));
+    },
+    feed(samples) {
+      let count = 0;
+      for (const s of samples) if (wanted.has(s[0])) count++;
+      if (count === 0) return;
+      const batch = new Float64Array(count * SAMPLE_STRIDE);
+      let k = 0;
+      for (const [channel, time, value, receiveTime] of samples) {
+        if (!wanted.has(channel)) continue;
+        batch[k++] = channel;
+        batch[k++] = time;
+        batch[k++] = value;
+        batch[k++] = receiveTime;
+      }
+      void call('feed', api.feed(Comlink.transfer(batch, [batch.buffer])));
+    },
+    resetShadow() {
+      void call('resetShadow', api.resetShadow());
+    },
+    setModelDamage(damage) {
+      void call('setModelDamage', api.setModelDamage(damage));
     },
     dispose() {
       disposed = true;

@@ -57,7 +57,7 @@ export class FootbridgeLoads {
     this.updateWind(dt);
     out.fill(0);
     for (const p of this.pedestrians) this.applyPedestrian(p, out);
-    this.applyWind(out);
+    addWindLoad(this.windSpeed, out);
   }
 
   private updatePedestrians(dt: number): void {
@@ -107,20 +107,28 @@ export class FootbridgeLoads {
       out[node * 4 + 2] = out[node * 4 + 2]! + w * vertical;
     }
   }
+}
 
-  private applyWind(out: Float32Array | Float64Array): void {
-    const speed = this.windSpeed;
-    const pressure = 0.5 * 1.25 * speed * Math.abs(speed);
-    for (let i = 1; i < FOOTBRIDGE.panels; i++) {
-      // Exposed area per joint: deck edge and railing at the bottom, chord and web above.
-      for (const [node, area] of [
-        [bottomNode('L', i), 1.0],
-        [topNode('L', i), 0.4],
-        [bottomNode('R', i), 0.3],
-        [topNode('R', i), 0.15],
-      ] as const) {
-        out[node * 4 + 1] = out[node * 4 + 1]! + 1.2 * area * pressure;
-      }
+/** Air density (kg/m³) and drag coefficient of the truss's exposed members. */
+const AIR_DENSITY = 1.25;
+const DRAG_COEFFICIENT = 1.2;
+
+/**
+ * Adds the lateral wind force for a wind speed (m/s, positive towards +y) to `out` (4 floats per
+ * node). Plant and twin both call this, so a measured wind speed loads the model exactly as the
+ * plant's wind loaded the plant.
+ */
+export function addWindLoad(speed: number, out: Float32Array | Float64Array): void {
+  const pressure = 0.5 * AIR_DENSITY * speed * Math.abs(speed);
+  for (let i = 1; i < FOOTBRIDGE.panels; i++) {
+    // Exposed area per joint: deck edge and railing at the bottom, chord and web above.
+    for (const [node, area] of [
+      [bottomNode('L', i), 1.0],
+      [topNode('L', i), 0.4],
+      [bottomNode('R', i), 0.3],
+      [topNode('R', i), 0.15],
+    ] as const) {
+      out[node * 4 + 1] = out[node * 4 + 1]! + DRAG_COEFFICIENT * area * pressure;
     }
   }
 }

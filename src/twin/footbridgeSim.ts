@@ -1,6 +1,13 @@
 import { buildFootbridge, footbridgeSensors, type SensorSpec } from './footbridge.ts';
-import { FootbridgeLoads } from './footbridgeLoads.ts';
+import {
+  FOOTBRIDGE_INPUTS,
+  INPUT_DECIMALS,
+  INPUT_NOISE,
+  measureInputs,
+} from './footbridgeInputs.ts';
+import { FootbridgeLoads, type LoadOptions } from './footbridgeLoads.ts';
 import { createRandom } from './random.ts';
+import { readSensor, type MemberEnds } from './sensorReading.ts';
 import {
   STATE_STRIDE,
   packTruss,
@@ -8,14 +15,19 @@ import {
   stableTimeStep,
   type PackedTruss,
 } from './trussModel.ts';
-import { memberStrain, stepTrussCpu } from './trussStepCpu.ts';
+import { stepTrussCpu } from './trussStepCpu.ts';
 
 export interface FootbridgeSimOptions {
   readonly seed: number;
   /** Sensor sample rate in Hz. */
   readonly sampleRate?: number;
-  /** Standard deviation of sensor noise relative to the defaults; 0 for noiseless readings. */
+  /**
+   * Standard deviation of sensor and input-measurement noise relative to the defaults; 0 for
+   * noiseless readings.
+   */
   readonly noise?: number;
+  /** Pedestrian arrival rate and mean wind, when not the defaults. */
+  readonly loads?: Omit<LoadOptions, 'seed'>;
 }
 
 export interface Damage {
@@ -23,7 +35,6 @@ export interface Damage {
   readonly health: number;
 }
 
-const AXIS_OFFSET = { x: 0, y: 1, z: 2 } as const;
 const NOISE = { displacement: 0.004, acceleration: 0.003, strain: 0.05 } as const;
 
 /** Time step in seconds such that a whole number of steps fits in one sample period. */
@@ -47,11 +58,12 @@ export class FootbridgeSimulation {
   readonly dt: number;
   readonly substeps: number;
   readonly loads: FootbridgeLoads;
-  readonly memberEnds: readonly (readonly [number, number])[];
+  readonly memberEnds: MemberEnds;
   private state: Float64Array;
   private scratch: Float64Array;
   private readonly load: Float64Array;
   private readonly noise;
+  private readonly inputNoise;
   private readonly noiseScale: number;
   private currentDamage: Damage | null = null;
   private time = 0;
@@ -65,11 +77,16 @@ export class FootbridgeSimulation {
     const { dt, substeps } = footbridgeTimeStep(this.truss, this.sampleRate);
     this.dt = dt;
     this.substeps = substeps;
-    this.loads = new FootbridgeLoads(this.truss.nodeCount, { seed: options.seed });
+    this.loads = new FootbridgeLoads(this.truss.nodeCount, {
+      ...options.loads,
+      seed: options.seed,
+    });
     this.state = new Float64Array(this.truss.nodeCount * STATE_STRIDE);
     this.scratch = new Float64Array(this.state.length);
     this.load = new Float64Array(this.truss.nodeCount * 4);
     this.noise = createRandom(options.seed ^ 0x5eed);
+    // Its own stream, so adding the inputs left the sensor noise of a given seed as it was.
+    this.inputNoise = createRandom(options.seed ^ 0x10ad);
     this.noiseScale = options.noise ?? 1;
   }
 
@@ -110,16 +127,22 @@ export class FootbridgeSimulation {
     return out;
   }
 
+  /**
+   * The measured inputs of the last sample (FOOTBRIDGE_INPUTS order): vertical deck forces and
+   * wind speed as load cells and an anemometer report them: with their noise, rounded to their
+   * resolution. The walkers' lateral sway is not among them (see footbridgeInputs.ts).
+   */
+  readInputs(out: number[] = []): number[] {
+    measureInputs(this.load, this.loads.windSpeed, out);
+    FOOTBRIDGE_INPUTS.forEach((input, k) => {
+      const value = out[k]! + this.noiseScale * INPUT_NOISE[input.kind] * this.inputNoise.normal();
+      const scale = 10 ** INPUT_DECIMALS[input.kind];
+      out[k] = Math.round(value * scale) / scale;
+    });
+    return out;
+  }
+
   private readSensor(sensor: SensorSpec): number {
-    switch (sensor.kind) {
-      case 'displacement':
-        return 1000 * this.state[sensor.node * STATE_STRIDE + AXIS_OFFSET[sensor.axis]]!;
-      case 'acceleration':
-        return this.state[sensor.node * STATE_STRIDE + 8 + AXIS_OFFSET[sensor.axis]]!;
-      case 'strain': {
-        const [a, b] = this.memberEnds[sensor.member]!;
-        return 1e6 * memberStrain(this.truss, this.state, sensor.member, a, b);
-      }
-    }
+    return readSensor(this.truss, this.memberEnds, sensor, this.state);
   }
 }

@@ -4,17 +4,13 @@ import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { useWorkbench } from '../app/WorkbenchContext.tsx';
 import { sceneProbe } from '../app/testHook.ts';
-import {
-  buildFootbridge,
-  FOOTBRIDGE,
-  FOOTBRIDGE_SPAN,
-  footbridgeSensors,
-} from '../twin/footbridge.ts';
+import { FOOTBRIDGE, FOOTBRIDGE_SPAN } from '../twin/footbridge.ts';
 import type { MemberRole } from '../twin/trussModel.ts';
 import { nodeDisplacements } from '../twin/deformation.ts';
 import { readDeflection } from './bridgeReadings.ts';
 import { divergingColor } from './colorMap.ts';
-import { viewStore } from './viewStore.ts';
+import { footbridgeEntities } from './footbridgeEntities.ts';
+import { select, viewStore } from './viewStore.ts';
 
 const RADIUS: Record<MemberRole, number> = {
   bottomChord: 0.09,
@@ -29,7 +25,16 @@ const RADIUS: Record<MemberRole, number> = {
   swayBracing: 0.03,
 };
 const STEEL = new THREE.Color('#8ea3bd');
+const STEEL_LIGHT = new THREE.Color('#cbd5e1');
+const IDENTITY = new THREE.Quaternion();
 const DAMAGED = new THREE.Color('#f43f5e');
+const SELECTED = new THREE.Color('#facc15');
+const SENSOR = new THREE.Color('#22d3ee');
+const SENSOR_ALERT = new THREE.Color('#f43f5e');
+const GHOST = new THREE.Color('#c4b5fd');
+/** Marker size and how far markers sharing a joint are spread apart, m. */
+const MARKER_SIZE = 0.32;
+const MARKER_SPREAD = 0.42;
 
 function Controls() {
   const { camera, gl, invalidate } = useThree();
@@ -86,14 +91,16 @@ function Site() {
 
 function Bridge() {
   const workbench = useWorkbench();
-  const def = useMemo(() => buildFootbridge(), []);
+  const entities = footbridgeEntities();
+  const { def, sensors } = entities;
   const gauges = useMemo(() => {
     const map = new Map<number, string>();
-    for (const sensor of footbridgeSensors(def))
-      if (sensor.kind === 'strain') map.set(sensor.member, sensor.id);
+    for (const sensor of sensors) if (sensor.kind === 'strain') map.set(sensor.member, sensor.id);
     return map;
-  }, [def]);
+  }, [sensors]);
   const membersRef = useRef<THREE.InstancedMesh>(null);
+  const sensorsRef = useRef<THREE.InstancedMesh>(null);
+  const ghostRef = useRef<THREE.InstancedMesh>(null);
   const nodesRef = useRef<THREE.InstancedMesh>(null);
   const deckRef = useRef<THREE.BufferGeometry>(null);
   const bottomPairs = useMemo(() => {
@@ -107,6 +114,7 @@ function Bridge() {
     () => ({
       displacement: new Float32Array(def.nodes.length * 3),
       positions: new Float32Array(def.nodes.length * 3),
+      ghost: new Float32Array(def.nodes.length * 3),
       matrix: new THREE.Matrix4(),
       a: new THREE.Vector3(),
       b: new THREE.Vector3(),
@@ -135,7 +143,10 @@ function Bridge() {
     const nodes = nodesRef.current;
     const deck = deckRef.current;
     if (!members || !nodes || !deck) return;
-    const { exaggeration, strainLimit } = viewStore.getState();
+    const { exaggeration, strainLimit, selected, showGhost } = viewStore.getState();
+    const selectedMember = selected?.kind === 'member' ? selected.index : -1;
+    const selectedNode = selected?.kind === 'node' ? selected.index : -1;
+    const selectedSensor = selected?.kind === 'sensor' ? selected.channel : null;
     // Live telemetry, or the recording at the playback cursor.
     const telemetry = workbench.display();
     const readings = readDeflection(telemetry);
@@ -145,9 +156,12 @@ function Bridge() {
       p[i * 3] = node.position[0] + exaggeration * scratch.displacement[i * 3]!;
       p[i * 3 + 1] = node.position[1] + exaggeration * scratch.displacement[i * 3 + 1]!;
       p[i * 3 + 2] = node.position[2] + exaggeration * scratch.displacement[i * 3 + 2]!;
-      scratch.matrix.makeTranslation(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!);
+      const r = i === selectedNode ? 1.8 : 1;
+      scratch.matrix.makeScale(r, r, r).setPosition(p[i * 3]!, p[i * 3 + 1]!, p[i * 3 + 2]!);
       nodes.setMatrixAt(i, scratch.matrix);
+      nodes.setColorAt(i, i === selectedNode ? SELECTED : STEEL_LIGHT);
     });
+    if (nodes.instanceColor) nodes.instanceColor.needsUpdate = true;
     const damaged = Math.round(telemetry.latest('status.damaged_member'));
     def.members.forEach((member, j) => {
       scratch.a.fromArray(p, member.a * 3);
@@ -161,7 +175,8 @@ function Bridge() {
       scratch.matrix.compose(scratch.mid, scratch.quaternion, scratch.scale);
       members.setMatrixAt(j, scratch.matrix);
       const gauge = gauges.get(j);
-      if (j === damaged) scratch.color.copy(DAMAGED);
+      if (j === selectedMember) scratch.color.copy(SELECTED);
+      else if (j === damaged) scratch.color.copy(DAMAGED);
       else if (gauge) {
         divergingColor(telemetry.latest(gauge), strainLimit, scratch.rgb);
         scratch.color.setRGB(scratch.rgb.r, scratch.rgb.g, scratch.rgb.b);
@@ -179,6 +194,54 @@ function Bridge() {
     deckPositions.needsUpdate = true;
     deck.computeVertexNormals();
     deck.computeBoundingSphere();
+    const markers = sensorsRef.current;
+    if (markers) {
+      const alerting = workbench.shadowAlerting();
+      sensors.forEach((sensor, k) => {
+        const at = entities.markerOf.get(sensor.id)!;
+        scratch.a.fromArray(p, at.a * 3);
+        scratch.b.fromArray(p, at.b * 3);
+        scratch.mid.addVectors(scratch.a, scratch.b).multiplyScalar(0.5);
+        // Markers sit just below the joint or member, spread along the span when they share one.
+        scratch.mid.x += (at.slot - 0.5 * (at.a === at.b ? 1 : 0)) * MARKER_SPREAD;
+        scratch.mid.z -= 0.35;
+        const size = sensor.id === selectedSensor ? 1.7 : 1;
+        scratch.scale.set(size, size, size);
+        scratch.matrix.compose(scratch.mid, IDENTITY, scratch.scale);
+        markers.setMatrixAt(k, scratch.matrix);
+        markers.setColorAt(
+          k,
+          sensor.id === selectedSensor ? SELECTED : alerting.has(sensor.id) ? SENSOR_ALERT : SENSOR,
+        );
+      });
+      markers.instanceMatrix.needsUpdate = true;
+      if (markers.instanceColor) markers.instanceColor.needsUpdate = true;
+    }
+    const ghost = ghostRef.current;
+    const frame = showGhost ? workbench.shadowDisplacement() : null;
+    if (ghost) {
+      ghost.visible = frame !== null;
+      if (frame) {
+        const g = scratch.ghost;
+        def.nodes.forEach((node, i) => {
+          for (let axis = 0; axis < 3; axis++)
+            g[i * 3 + axis] = node.position[axis]! + exaggeration * frame[i * 3 + axis]!;
+        });
+        def.members.forEach((member, j) => {
+          scratch.a.fromArray(g, member.a * 3);
+          scratch.b.fromArray(g, member.b * 3);
+          scratch.mid.addVectors(scratch.a, scratch.b).multiplyScalar(0.5);
+          scratch.dir.subVectors(scratch.b, scratch.a);
+          const length = scratch.dir.length();
+          scratch.quaternion.setFromUnitVectors(scratch.up, scratch.dir.divideScalar(length));
+          const r = RADIUS[member.role] * 1.35;
+          scratch.scale.set(r, length, r);
+          scratch.matrix.compose(scratch.mid, scratch.quaternion, scratch.scale);
+          ghost.setMatrixAt(j, scratch.matrix);
+        });
+        ghost.instanceMatrix.needsUpdate = true;
+      }
+    }
     sceneProbe.frames += 1;
     sceneProbe.deflectionMm = readings.vertical.L[1];
   });
@@ -189,6 +252,10 @@ function Bridge() {
         ref={membersRef}
         args={[undefined, undefined, def.members.length]}
         frustumCulled={false}
+        onClick={(e) => {
+          e.stopPropagation();
+          if (e.instanceId !== undefined) select({ kind: 'member', index: e.instanceId });
+        }}
       >
         <cylinderGeometry args={[1, 1, 1, 10]} />
         <meshStandardMaterial metalness={0.55} roughness={0.4} />
@@ -197,9 +264,35 @@ function Bridge() {
         ref={nodesRef}
         args={[undefined, undefined, def.nodes.length]}
         frustumCulled={false}
+        onClick={(e) => {
+          e.stopPropagation();
+          if (e.instanceId !== undefined) select({ kind: 'node', index: e.instanceId });
+        }}
       >
         <sphereGeometry args={[0.13, 12, 8]} />
-        <meshStandardMaterial color="#cbd5e1" metalness={0.6} roughness={0.35} />
+        <meshStandardMaterial metalness={0.6} roughness={0.35} />
+      </instancedMesh>
+      <instancedMesh
+        ref={sensorsRef}
+        args={[undefined, undefined, sensors.length]}
+        frustumCulled={false}
+        onClick={(e) => {
+          e.stopPropagation();
+          const sensor = e.instanceId === undefined ? undefined : sensors[e.instanceId];
+          if (sensor) select({ kind: 'sensor', channel: sensor.id });
+        }}
+      >
+        <octahedronGeometry args={[MARKER_SIZE / 2, 0]} />
+        <meshStandardMaterial emissive="#0e7490" emissiveIntensity={0.6} roughness={0.5} />
+      </instancedMesh>
+      <instancedMesh
+        ref={ghostRef}
+        args={[undefined, undefined, def.members.length]}
+        frustumCulled={false}
+        raycast={() => null}
+      >
+        <cylinderGeometry args={[1, 1, 1, 6]} />
+        <meshBasicMaterial color={GHOST} transparent opacity={0.28} depthWrite={false} />
       </instancedMesh>
       <mesh frustumCulled={false}>
         <bufferGeometry ref={deckRef}>
@@ -229,6 +322,7 @@ export function BridgeView() {
       camera={{ position: [8, -46, 16], up: [0, 0, 1], fov: 38, near: 0.1, far: 500 }}
       dpr={[1, 2]}
       gl={{ antialias: true, preserveDrawingBuffer: true }}
+      onPointerMissed={() => select(null)}
     >
       <color attach="background" args={['#0b1220']} />
       <fog attach="fog" args={['#0b1220', 60, 160]} />

@@ -42,6 +42,19 @@ const api: RecorderWorkerApi = {
     return Comlink.transfer(page, [page.batch.buffer]);
   },
 
+  neighbour: async (recordingId, t, direction, channels) =>
+    (await service()).neighbour(recordingId, t, direction, channels),
+
+  async coverage(recordingId, t0, t1, buckets) {
+    const coverage = await (await service()).coverage(recordingId, t0, t1, buckets);
+    return Comlink.transfer(coverage, [coverage.counts.buffer]);
+  },
+
+  addAnnotation: async (input) => (await service()).addAnnotation(input),
+  updateAnnotation: async (id, patch) => (await service()).updateAnnotation(id, patch),
+  deleteAnnotation: async (id) => (await service()).deleteAnnotation(id),
+  listAnnotations: async (recordingId) => (await service()).listAnnotations(recordingId),
+
   async exportMcap(recordingId) {
     const bytes = await (await service()).exportMcap(recordingId);
     return Comlink.transfer(bytes, [bytes.buffer]);

@@ -6,11 +6,28 @@
  */
 import type { ChannelInfo } from '../protocol/relay.ts';
 import type { McapImportReport } from '../replay/mcap/mcapImport.ts';
-import type { LatestSample, RangeSeries } from '../replay/replayStore.ts';
+import type {
+  Annotation,
+  AnnotationPatch,
+  Coverage,
+  LatestSample,
+  NeighbourDirection,
+  NewAnnotation,
+  RangeSeries,
+} from '../replay/replayStore.ts';
 
 export type { McapImportReport } from '../replay/mcap/mcapImport.ts';
 
-export type { LatestSample, RangeSeries } from '../replay/replayStore.ts';
+export type {
+  Annotation,
+  AnnotationKind,
+  AnnotationPatch,
+  Coverage,
+  LatestSample,
+  NeighbourDirection,
+  NewAnnotation,
+  RangeSeries,
+} from '../replay/replayStore.ts';
 
 export const RECORDER_PROTOCOL_VERSION = 1;
 
@@ -124,6 +141,28 @@ export interface RecorderWorkerApi {
     channels: readonly number[] | null,
     limit: number,
   ): Promise<SampleWindow>;
+  /**
+   * Device time of the closest sample strictly before or after `t` on `channels` (all when
+   * null); null when there is none. For stepping one sample back or forward.
+   */
+  neighbour(
+    recordingId: string,
+    t: number,
+    direction: NeighbourDirection,
+    channels: readonly number[] | null,
+  ): Promise<number | null>;
+  /**
+   * Samples per bucket over [t0, t1] (all channels), estimated from the chunk index, for the
+   * timeline's overview: 0 is a gap. 1 ≤ buckets ≤ 100 000; the counts' buffer is transferred.
+   */
+  coverage(recordingId: string, t0: number, t1: number, buckets: number): Promise<Coverage>;
+  /** Stores a note or bookmark on a recording; the worker assigns `id` and `createdAt`. */
+  addAnnotation(input: NewAnnotation): Promise<Annotation>;
+  /** Changes text, t0 or t1; moving t0 of a point bookmark moves its t1 too. */
+  updateAnnotation(id: string, patch: AnnotationPatch): Promise<Annotation>;
+  deleteAnnotation(id: string): Promise<void>;
+  /** The recording's annotations, by t0. */
+  listAnnotations(recordingId: string): Promise<Annotation[]>;
   /** The recording as an MCAP file (Foxglove and Lichtblick open it); the buffer is transferred. */
   exportMcap(recordingId: string): Promise<Uint8Array>;
   /** A new recording from an MCAP file; what could not be imported is listed in the report. */

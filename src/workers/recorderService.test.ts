@@ -194,4 +194,64 @@ describe('RecorderService', () => {
     expect(summary).toMatchObject({ id: rec.id, lastSampleTime: 7990 });
     expect(summary!.bytes).toBeLessThanOrEqual(30_000);
   });
+
+  it('stores, changes, lists and deletes annotations, which survive a reload', async () => {
+    const { service, options } = await openService();
+    const rec = await service.start({ twin: 'footbridge', channels });
+    const alert = await service.addAnnotation({
+      recordingId: rec.id,
+      t0: 1500,
+      t1: 2500,
+      text: 'ch1 over its limit',
+      author: 'shadow',
+      kind: 'alert',
+      channels: ['ch1'],
+    });
+    const bookmark = await service.addAnnotation({
+      recordingId: rec.id,
+      t0: 800,
+      t1: 800,
+      text: '',
+      author: 'operator',
+      kind: 'note',
+    });
+    expect(alert).toMatchObject({ recordingId: rec.id, createdAt: 1_700_000_000_000 });
+    expect(await service.updateAnnotation(bookmark.id, { text: 'truck crossing' })).toEqual({
+      ...bookmark,
+      text: 'truck crossing',
+    });
+    await expect(service.addAnnotation({ ...bookmark, recordingId: 'nope' })).rejects.toMatchObject(
+      { reason: 'unknown_recording' },
+    );
+    await service.close();
+
+    const after = await RecorderService.open(options);
+    open.push(after);
+    expect((await after.listAnnotations(rec.id)).map((a) => [a.id, a.text])).toEqual([
+      [bookmark.id, 'truck crossing'],
+      [alert.id, 'ch1 over its limit'],
+    ]);
+    await after.deleteAnnotation(alert.id);
+    expect((await after.listAnnotations(rec.id)).map((a) => a.id)).toEqual([bookmark.id]);
+    await after.deleteRecording(rec.id);
+    await expect(after.listAnnotations(rec.id)).rejects.toThrow(/no recording/);
+  });
+
+  it('answers neighbour and coverage for the recording being written', async () => {
+    const { service } = await openService();
+    const rec = await service.start({ twin: 'footbridge', channels });
+    service.append(batch(regularSamples(3, 100, 1)));
+    await service.tick();
+    service.append(batch(regularSamples(3, 100, 1, 3000))); // after a gap, not yet flushed
+
+    expect(await service.neighbour(rec.id, 990, 'after', null)).toBe(3000);
+    expect(await service.neighbour(rec.id, 3000, 'before', [2])).toBe(990);
+    expect(await service.neighbour(rec.id, 3990, 'after', null)).toBeNull();
+    const { counts, bucketMs } = await service.coverage(rec.id, 0, 4000, 4);
+    expect(bucketMs).toBe(1000);
+    expect(counts[1]).toBe(0);
+    expect(counts[2]).toBe(0);
+    expect(counts[3]).toBe(300);
+    expect(counts[0]).toBeCloseTo(300, 6);
+  });
 });

@@ -9,7 +9,12 @@ import { importMcap } from '../replay/mcap/mcapImport.ts';
 import { ReplayStore } from '../replay/replayStore.ts';
 import type { FlushTimer, RecordingMeta, ReplayStoreOptions } from '../replay/replayStore.ts';
 import type {
+  Annotation,
+  AnnotationPatch,
+  Coverage,
   LatestSample,
+  NeighbourDirection,
+  NewAnnotation,
   McapImportReport,
   NewRecordingRequest,
   RangeSeries,
@@ -140,7 +145,8 @@ export class RecorderService {
   /** Appends a batch from `encodeSampleBatch` to the recording in progress. */
   append(batch: Float64Array): void {
     const session = this.session;
-    if (session === null || this.closed) {
+    // The store closes itself when a newer tab upgrades the database; it has said so.
+    if (session === null || this.closed || !this.store.isOpen) {
       this.dropped += batch.length / SAMPLE_STRIDE;
     } else if (session.phase === 'starting') {
       session.backlog.push(batch);
@@ -199,6 +205,35 @@ export class RecorderService {
       limit,
     });
     return { batch: encodeSampleBatch(page.samples), complete: page.complete, next: page.next };
+  }
+
+  neighbour(
+    recordingId: string,
+    t: number,
+    direction: NeighbourDirection,
+    channels: readonly number[] | null,
+  ): Promise<number | null> {
+    return this.store.neighbour(recordingId, t, direction, channels);
+  }
+
+  coverage(recordingId: string, t0: number, t1: number, buckets: number): Promise<Coverage> {
+    return this.store.coverage(recordingId, t0, t1, buckets);
+  }
+
+  addAnnotation(input: NewAnnotation): Promise<Annotation> {
+    return this.store.addAnnotation(input);
+  }
+
+  updateAnnotation(id: string, patch: AnnotationPatch): Promise<Annotation> {
+    return this.store.updateAnnotation(id, patch);
+  }
+
+  deleteAnnotation(id: string): Promise<void> {
+    return this.store.deleteAnnotation(id);
+  }
+
+  listAnnotations(recordingId: string): Promise<Annotation[]> {
+    return this.store.listAnnotations(recordingId);
   }
 
   exportMcap(recordingId: string): Promise<Uint8Array> {

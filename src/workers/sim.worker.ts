@@ -2,39 +2,47 @@
 import * as Comlink from 'comlink';
 import { checkTrussKernel } from '../gpu/kernelSelfCheck.ts';
 import { createCpuBackend } from '../sim/cpuBackend.ts';
-import { FootbridgeRunner } from '../sim/footbridgeRunner.ts';
 import { createGpuBackend } from '../sim/gpuBackend.ts';
+import { ShadowRunner, footbridgeShadowModel } from '../sim/shadow/shadowRunner.ts';
+import { ShadowService, shadowTransferables } from '../sim/shadow/shadowService.ts';
+import type { SimBackend } from '../sim/simBackend.ts';
 import { requestWorkerDevice } from './requestWorkerDevice.ts';
 import {
   SIM_PROTOCOL_VERSION,
+  type ModelDamage,
+  type ShadowChannel,
   type SimBackendInfo,
   type SimEvent,
   type SimInitOptions,
   type SimWorkerApi,
 } from './simProtocol.ts';
 
+/** How often the loop looks for new rows; inputs arrive in relay batches every ~20 ms. */
 const TICK_MS = 20;
-const REPORT_MS = 250;
 
-let runner: FootbridgeRunner | null = null;
+let runner: ShadowRunner | null = null;
+let service: ShadowService | null = null;
 let device: GPUDevice | null = null;
 let backendInfo: SimBackendInfo = { kind: 'cpu', reason: 'not initialised' };
 let timer: ReturnType<typeof setInterval> | null = null;
+// Kept across init, so the page can send them before the worker is ready.
+let channels: readonly ShadowChannel[] = [];
+let modelDamage: ModelDamage | null = null;
 
 const api: SimWorkerApi = {
   protocolVersion: () => SIM_PROTOCOL_VERSION,
 
   async init(options: SimInitOptions) {
     api.dispose();
-    runner = new FootbridgeRunner(options.seed);
-    const now = performance.now();
+    const model = footbridgeShadowModel();
+    let backend: SimBackend | null = null;
     if (options.preferGpu) {
       const got = await requestWorkerDevice();
       if ('device' in got) {
         device = got.device;
         try {
-          const check = await checkTrussKernel(device, runner.truss, runner.dt, runner.substeps);
-          runner.attach(createGpuBackend(device, runner.truss, runner.dt), now);
+          const check = await checkTrussKernel(device, model.truss, model.dt, model.substeps);
+          backend = createGpuBackend(device, model.truss, model.dt);
           backendInfo = {
             kind: 'webgpu',
             adapter: got.adapter,
@@ -44,7 +52,6 @@ const api: SimWorkerApi = {
               acceleration: check.acceleration,
             },
           };
-          return backendInfo;
         } catch (error) {
           device.destroy();
           device = null;
@@ -59,75 +66,60 @@ const api: SimWorkerApi = {
     } else {
       backendInfo = { kind: 'cpu', reason: 'CPU step chosen' };
     }
-    runner.attach(createCpuBackend(runner.truss, runner.dt), now);
+    runner = new ShadowRunner(model, backend ?? createCpuBackend(model.truss, model.dt));
+    runner.setChannels(channels);
+    if (modelDamage) runner.setModelDamage(modelDamage);
     return backendInfo;
   },
 
   start(onEvent: (event: SimEvent) => void) {
     if (!runner || timer) return;
-    const active = runner;
-    let lastReport = performance.now();
-    let lastReport0 = active.report();
-    let refreshing = false;
+    const emit = (event: SimEvent) => onEvent(Comlink.transfer(event, shadowTransferables(event)));
+    const loop = new ShadowService(runner, emit, {
+      backend: backendInfo,
+      now: () => performance.now(),
+    });
+    service = loop;
     void device?.lost.then((info) => {
       if (info.reason !== 'destroyed')
-        onEvent({
-          type: 'error',
-          reason: 'device_lost',
-          message: `GPU device lost: ${info.message}`,
-        });
+        emit({ type: 'error', reason: 'device_lost', message: `GPU device lost: ${info.message}` });
     });
     timer = setInterval(() => {
-      const now = performance.now();
-      try {
-        active.tick(now);
-      } catch (error) {
-        onEvent({ type: 'error', reason: 'step_failed', message: String(error) });
+      loop.tick().catch((error: unknown) => {
+        emit({ type: 'error', reason: 'step_failed', message: String(error) });
         api.stop();
-        return;
-      }
-      if (now - lastReport < REPORT_MS || refreshing) return;
-      refreshing = true;
-      void active
-        .refresh()
-        .then(() => {
-          const report = active.report();
-          const seconds = (performance.now() - lastReport) / 1000;
-          onEvent({
-            type: 'status',
-            status: {
-              backend: backendInfo,
-              running: timer !== null,
-              simTime: report.simTime,
-              steps: report.steps,
-              stepsPerSecond: (report.steps - lastReport0.steps) / seconds,
-              realtimeFactor: (report.simTime - lastReport0.simTime) / seconds,
-              midspanMm: report.midspanMm,
-            },
-          });
-          lastReport = performance.now();
-          lastReport0 = report;
-        })
-        .catch((error: unknown) =>
-          onEvent({ type: 'error', reason: 'step_failed', message: String(error) }),
-        )
-        .finally(() => {
-          refreshing = false;
-        });
+      });
     }, TICK_MS);
   },
 
   stop() {
     if (timer) clearInterval(timer);
     timer = null;
+    if (service) service.running = false;
   },
 
-  setDamage(damage) {
-    runner?.setDamage(damage);
+  setChannels(next) {
+    channels = next;
+    runner?.setChannels(next);
+  },
+
+  feed(batch) {
+    runner?.feed(batch);
+  },
+
+  resetShadow() {
+    runner?.reset();
+    service?.reset();
+  },
+
+  setModelDamage(damage) {
+    runner?.setModelDamage(damage);
+    modelDamage = damage;
   },
 
   dispose() {
     api.stop();
+    service = null;
     runner?.dispose();
     runner = null;
     device?.destroy();

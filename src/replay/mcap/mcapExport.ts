@@ -5,7 +5,8 @@
  * `json`, the shared `twinbench.Sample` JSON Schema, metadata `unit`, `source` and
  * `twinbench.channelId`); one message per sample, shaped as in `sampleMessage.ts`, with
  * log time = relay receive time and publish time = device time (ns); one Metadata record,
- * `twinbench.recording`, with the recording's id, twin, notes, start and end. Chunked and
+ * `twinbench.recording`, with the recording's id, twin, notes, start and end; the recording's
+ * annotations on the topic {@link ANNOTATION_TOPIC} (see `annotationMessage.ts`). Chunked and
  * indexed (summary, chunk and message indexes, statistics), uncompressed: @mcap/core brings no
  * compressor and the indexed readers need none.
  *
@@ -17,10 +18,19 @@
 import { LIBRARY_IDENTIFIER, McapWriter } from '@mcap/core';
 import type { IWritable } from '@mcap/core';
 import type { ChannelInfo } from '../../protocol/relay.ts';
+import { overlaps } from '../annotations.ts';
 import { ReplayError } from '../replayError.ts';
 import type { ReplayStore } from '../replayStore.ts';
 import { msToNs } from '../../protocol/nanoTime.ts';
+import {
+  ANNOTATION_JSON_SCHEMA,
+  ANNOTATION_SCHEMA_NAME,
+  ANNOTATION_TOPIC,
+  annotationMessageJson,
+} from './annotationMessage.ts';
 import { SAMPLE_JSON_SCHEMA, SAMPLE_SCHEMA_NAME, sampleMessageJson } from './sampleMessage.ts';
+
+export { ANNOTATION_TOPIC } from './annotationMessage.ts';
 
 /** Name of the Metadata record that carries the recording's own fields. */
 export const RECORDING_METADATA_NAME = 'twinbench.recording';
@@ -32,15 +42,21 @@ export interface McapExportOptions {
   readonly t0?: number;
   /** Last device time to include (ms, inclusive); default: the end. */
   readonly t1?: number;
-  /** Channel ids to include; default: all of the recording's channels. */
+  /**
+   * Channel ids to include; default: all of the recording's channels. Annotations are written
+   * whatever the channels (those that overlap [t0, t1]).
+   */
   readonly channels?: readonly number[];
   /** Bytes of messages per chunk before it is closed (default 1 MiB). */
   readonly chunkSize?: number;
 }
 
 export interface McapExportSummary {
+  /** Sample channels written (the annotation channel not counted). */
   readonly channels: number;
+  /** Messages written, annotations included. */
   readonly messages: number;
+  readonly annotations: number;
 }
 
 /**
@@ -104,8 +120,33 @@ export async function writeMcap(
     ]),
   });
 
-  // Messages are copied into the chunk as they are added, so one scratch buffer serves all.
   const encoder = new TextEncoder();
+  const annotations = (await store.listAnnotations(recordingId)).filter((a) => overlaps(a, t0, t1));
+  if (annotations.length > 0) {
+    const annotationSchema = await writer.registerSchema({
+      name: ANNOTATION_SCHEMA_NAME,
+      encoding: 'jsonschema',
+      data: encoder.encode(JSON.stringify(ANNOTATION_JSON_SCHEMA)),
+    });
+    const channelId = await writer.registerChannel({
+      schemaId: annotationSchema,
+      topic: ANNOTATION_TOPIC,
+      messageEncoding: 'json',
+      metadata: new Map(),
+    });
+    for (const [sequence, annotation] of annotations.entries()) {
+      const at = msToNs(annotation.t0);
+      await writer.addMessage({
+        channelId,
+        sequence,
+        logTime: at,
+        publishTime: at,
+        data: encoder.encode(annotationMessageJson(annotation)),
+      });
+    }
+  }
+
+  // Messages are copied into the chunk as they are added, so one scratch buffer serves all.
   const scratch = new Uint8Array(128);
   let messages = 0;
   for await (const [channel, time, value, receiveTime] of store.replay(
@@ -130,7 +171,11 @@ export async function writeMcap(
     messages++;
   }
   await writer.end();
-  return { channels: channels.length, messages };
+  return {
+    channels: channels.length,
+    messages: messages + annotations.length,
+    annotations: annotations.length,
+  };
 }
 
 /** {@link writeMcap} into memory; the whole file as one array. */

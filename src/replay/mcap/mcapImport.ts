@@ -4,7 +4,8 @@
  * Channels with message encoding `json` become Twinbench channels when their messages hold a
  * number (see `numericValueOf` in `sampleMessage.ts` for the shapes accepted); every other
  * message is counted, per channel and reason, in `skipped` — protobuf, ros1msg, cdr and the
- * rest never stop an import. Device time is the publish time (the log time when a writer left
+ * rest never stop an import. Messages on {@link ANNOTATION_TOPIC} become the new recording's
+ * annotations (with new ids); one that fails the checks is skipped as `invalid_annotation`. Device time is the publish time (the log time when a writer left
  * publish time 0), receive time the log time.
  *
  * Files with a summary are read through the index; files without one (a recorder that crashed,
@@ -31,6 +32,8 @@ import type { DecompressHandlers, IReadable, TypedMcapRecords } from '@mcap/core
 import type { ChannelInfo, Sample } from '../../protocol/relay.ts';
 import { ReplayError } from '../replayError.ts';
 import type { ReplayStore } from '../replayStore.ts';
+import type { AnnotationContent } from '../annotations.ts';
+import { ANNOTATION_TOPIC, parseAnnotationMessage } from './annotationMessage.ts';
 import { CHANNEL_ID_KEY, RECORDING_METADATA_NAME } from './mcapExport.ts';
 import { nsToMs } from '../../protocol/nanoTime.ts';
 import { numericValueOf } from './sampleMessage.ts';
@@ -49,7 +52,7 @@ export interface McapImportOptions {
   readonly decompressHandlers?: DecompressHandlers;
 }
 
-export type SkipReason = 'unsupported_encoding' | 'bad_json' | 'not_numeric';
+export type SkipReason = 'unsupported_encoding' | 'bad_json' | 'not_numeric' | 'invalid_annotation';
 
 /** Messages of one MCAP channel that were not imported, for one reason. */
 export interface SkippedMessages {
@@ -57,6 +60,8 @@ export interface SkippedMessages {
   readonly encoding: string;
   readonly reason: SkipReason;
   readonly count: number;
+  /** For `invalid_annotation`: what was wrong with the first of them. */
+  readonly detail?: string;
 }
 
 /** Why part of a file could not be read: it ends early, or a record in it is damaged. */
@@ -72,6 +77,8 @@ export interface McapImportReport {
   readonly reader: 'indexed' | 'stream';
   readonly channels: number;
   readonly samples: number;
+  /** Annotations added to the new recording. */
+  readonly annotations: number;
   readonly skipped: readonly SkippedMessages[];
   readonly errors: readonly ImportProblem[];
 }
@@ -281,6 +288,7 @@ class Collector {
   recordingMetadata: ReadonlyMap<string, string> | undefined;
   readonly channels = new Map<number, McapChannel>();
   readonly columns = new Map<number, SampleColumns>();
+  readonly annotations: AnnotationContent[] = [];
   readonly skipped = new Map<
     string,
     { -readonly [K in keyof SkippedMessages]: SkippedMessages[K] } & { channelId: number }
@@ -302,6 +310,7 @@ class Collector {
     // Both readers refuse a message whose channel they have not seen.
     const channel = this.channels.get(message.channelId)!;
     if (channel.messageEncoding !== 'json') return this.skip(channel, 'unsupported_encoding');
+    if (isAnnotationChannel(channel)) return this.annotation(channel, message);
     let decoded: unknown;
     try {
       decoded = JSON.parse(this.decoder.decode(message.data));
@@ -320,7 +329,15 @@ class Collector {
     columns.push(time, value, receiveTime);
   }
 
-  private skip(channel: McapChannel, reason: SkipReason): void {
+  private annotation(channel: McapChannel, message: McapMessage): void {
+    try {
+      this.annotations.push(parseAnnotationMessage(this.decoder.decode(message.data)));
+    } catch (error) {
+      this.skip(channel, 'invalid_annotation', messageOf(error));
+    }
+  }
+
+  private skip(channel: McapChannel, reason: SkipReason, detail?: string): void {
     const key = `${channel.id}:${reason}`;
     const entry = this.skipped.get(key);
     if (entry !== undefined) {
@@ -333,6 +350,7 @@ class Collector {
       encoding: channel.messageEncoding,
       reason,
       count: 1,
+      ...(detail === undefined ? {} : { detail }),
     });
   }
 }
@@ -344,16 +362,18 @@ async function writeRecording(
 ): Promise<Omit<McapImportReport, 'reader' | 'errors'>> {
   const skipped = [...found.skipped.values()]
     .sort((a, b) => a.channelId - b.channelId || a.reason.localeCompare(b.reason))
-    .map(({ topic, encoding, reason, count }) => ({ topic, encoding, reason, count }));
+    .map(({ channelId: _, ...entry }): SkippedMessages => entry);
   // A json channel is kept unless it had messages and none of them was a number.
   const kept = [...found.channels.values()]
     .filter(
       (c) =>
         c.messageEncoding === 'json' &&
+        !isAnnotationChannel(c) &&
         (found.columns.has(c.id) || ![...found.skipped.values()].some((s) => s.channelId === c.id)),
     )
     .sort((a, b) => a.id - b.id);
-  if (kept.length === 0) return { recordingId: null, channels: 0, samples: 0, skipped };
+  if (kept.length === 0 && found.annotations.length === 0)
+    return { recordingId: null, channels: 0, samples: 0, annotations: 0, skipped };
 
   const ids = twinbenchIds(kept);
   const channels: ChannelInfo[] = kept.map((c, k) => ({
@@ -400,7 +420,19 @@ async function writeRecording(
   }
   store.append(recording.id, batch);
   await store.endRecording(recording.id, ...(endedAt === undefined ? [] : [endedAt]));
-  return { recordingId: recording.id, channels: channels.length, samples, skipped };
+  const annotations = await store.restoreAnnotations(recording.id, found.annotations);
+  return {
+    recordingId: recording.id,
+    channels: channels.length,
+    samples,
+    annotations: annotations.length,
+    skipped,
+  };
+}
+
+/** The channel an export writes annotations on (a json channel on the reserved topic). */
+function isAnnotationChannel(channel: McapChannel): boolean {
+  return channel.topic === ANNOTATION_TOPIC && channel.messageEncoding === 'json';
 }
 
 /** The ids a Twinbench export wrote, when every channel has a distinct one; else 0..n-1. */
