@@ -43,19 +43,24 @@ describe('shadow mode in Chromium', () => {
       .poll(() => page.getByTestId('damage-status').textContent(), { timeout: 10_000 })
       .toMatch(/bottom chord L7-8 at 30 % stiffness/);
 
+    // Alerts name a member when they come from a strain gauge; other sensors (midspan
+    // acceleration, say) may fire too, since the damaged bridge also moves differently.
     const alerted = await waitFor(
       page,
-      'a shadow alert',
-      (s) => s.shadow.alerts.some((a) => a.active),
+      'a shadow alert on a member',
+      (s) => s.shadow.alerts.some((a) => a.active && a.member !== null),
       30_000,
     );
     const seconds = (Date.now() - sentAt) / 1000;
-    const first = alerted.shadow.alerts.at(-1)!;
+    const onMembers = alerted.shadow.alerts.filter((a) => a.member !== null);
+    const first = onMembers.at(-1)!;
     console.info(
-      `shadow alert ${seconds.toFixed(1)} s after the command: ${first.sensor} on member ${first.member}, RMS ${first.value.toFixed(2)}`,
+      `shadow alert on a member ${seconds.toFixed(1)} s after the command: ${first.sensor} on member ${first.member}, RMS ${first.value.toFixed(2)}; all alerts: ${alerted.shadow.alerts
+        .map((a) => `${a.sensor} ${a.value.toFixed(3)}`)
+        .join(', ')}`,
     );
     expect(first.sensor).toBe('strain.bc.L7');
-    expect(first.member).toBe(GAUGED_MEMBER);
+    expect(onMembers.every((a) => a.member === GAUGED_MEMBER)).toBe(true);
     expect(seconds).toBeLessThan(15);
     expect(watching.shadow.alerts).toEqual([]);
 
@@ -78,6 +83,7 @@ describe('shadow mode in Chromium', () => {
     await expect
       .poll(() => page.getByTestId('plot').first().getAttribute('data-points'), { timeout: 10_000 })
       .not.toBe('0');
+    await page.locator('aside').evaluate((aside) => aside.scrollTo(0, 0));
     await page.waitForTimeout(1000);
     writeFileSync(`${ARTIFACTS}/shadow-alert.png`, await page.screenshot());
     // Clicking the alert selects the member and goes to the time it fired.

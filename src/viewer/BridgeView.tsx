@@ -36,6 +36,35 @@ const GHOST = new THREE.Color('#c4b5fd');
 const MARKER_SIZE = 0.32;
 const MARKER_SPREAD = 0.42;
 
+interface MemberScratch {
+  readonly a: THREE.Vector3;
+  readonly b: THREE.Vector3;
+  readonly mid: THREE.Vector3;
+  readonly dir: THREE.Vector3;
+  readonly up: THREE.Vector3;
+  readonly scale: THREE.Vector3;
+  readonly quaternion: THREE.Quaternion;
+  readonly matrix: THREE.Matrix4;
+}
+
+/** The transform of a unit cylinder drawn from joint `a` to joint `b` of `positions` (in scratch). */
+function memberMatrix(
+  scratch: MemberScratch,
+  positions: Float32Array,
+  a: number,
+  b: number,
+  radius: number,
+): THREE.Matrix4 {
+  scratch.a.fromArray(positions, a * 3);
+  scratch.b.fromArray(positions, b * 3);
+  scratch.mid.addVectors(scratch.a, scratch.b).multiplyScalar(0.5);
+  scratch.dir.subVectors(scratch.b, scratch.a);
+  const length = scratch.dir.length();
+  scratch.quaternion.setFromUnitVectors(scratch.up, scratch.dir.divideScalar(length));
+  scratch.scale.set(radius, length, radius);
+  return scratch.matrix.compose(scratch.mid, scratch.quaternion, scratch.scale);
+}
+
 function Controls() {
   const { camera, gl, invalidate } = useThree();
   useEffect(() => {
@@ -164,16 +193,7 @@ function Bridge() {
     if (nodes.instanceColor) nodes.instanceColor.needsUpdate = true;
     const damaged = Math.round(telemetry.latest('status.damaged_member'));
     def.members.forEach((member, j) => {
-      scratch.a.fromArray(p, member.a * 3);
-      scratch.b.fromArray(p, member.b * 3);
-      scratch.mid.addVectors(scratch.a, scratch.b).multiplyScalar(0.5);
-      scratch.dir.subVectors(scratch.b, scratch.a);
-      const length = scratch.dir.length();
-      scratch.quaternion.setFromUnitVectors(scratch.up, scratch.dir.divideScalar(length));
-      const r = RADIUS[member.role];
-      scratch.scale.set(r, length, r);
-      scratch.matrix.compose(scratch.mid, scratch.quaternion, scratch.scale);
-      members.setMatrixAt(j, scratch.matrix);
+      members.setMatrixAt(j, memberMatrix(scratch, p, member.a, member.b, RADIUS[member.role]));
       const gauge = gauges.get(j);
       if (j === selectedMember) scratch.color.copy(SELECTED);
       else if (j === damaged) scratch.color.copy(DAMAGED);
@@ -228,16 +248,10 @@ function Bridge() {
             g[i * 3 + axis] = node.position[axis]! + exaggeration * frame[i * 3 + axis]!;
         });
         def.members.forEach((member, j) => {
-          scratch.a.fromArray(g, member.a * 3);
-          scratch.b.fromArray(g, member.b * 3);
-          scratch.mid.addVectors(scratch.a, scratch.b).multiplyScalar(0.5);
-          scratch.dir.subVectors(scratch.b, scratch.a);
-          const length = scratch.dir.length();
-          scratch.quaternion.setFromUnitVectors(scratch.up, scratch.dir.divideScalar(length));
-          const r = RADIUS[member.role] * 1.35;
-          scratch.scale.set(r, length, r);
-          scratch.matrix.compose(scratch.mid, scratch.quaternion, scratch.scale);
-          ghost.setMatrixAt(j, scratch.matrix);
+          ghost.setMatrixAt(
+            j,
+            memberMatrix(scratch, g, member.a, member.b, RADIUS[member.role] * 1.35),
+          );
         });
         ghost.instanceMatrix.needsUpdate = true;
       }
