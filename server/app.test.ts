@@ -116,10 +116,13 @@ describe('Twinbench server end to end', () => {
     });
     const result = await client.waitFor('commandResult', (m) => m.type === 'commandResult');
     expect(result).toMatchObject({ id: 'damage-1', ok: true });
-    await waitFor('damaged member reported', () =>
-      samplesOf(STATUS_CHANNELS.damagedMember).some((s) => s.value === 12),
+    // The two status channels are published together but may reach the client in two batches.
+    await waitFor(
+      'damaged member and its health reported',
+      () =>
+        samplesOf(STATUS_CHANNELS.damagedMember).some((s) => s.value === 12) &&
+        samplesOf(STATUS_CHANNELS.damageHealth).at(-1)?.value === 0.4,
     );
-    expect(samplesOf(STATUS_CHANNELS.damageHealth).at(-1)?.value).toBe(0.4);
 
     client.send({
       type: 'command',
