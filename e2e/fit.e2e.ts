@@ -1,6 +1,12 @@
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { launchChromium, requireChromium, waitFor, useTwinbenchServer } from './support.ts';
+import {
+  launchChromium,
+  requireChromium,
+  screenshotOf,
+  waitFor,
+  useTwinbenchServer,
+} from './support.ts';
 
 const ARTIFACTS = 'e2e/artifacts';
 
@@ -58,7 +64,7 @@ describe('the Fit panel in Chromium', () => {
     console.info(
       `fit found member ${result.member} at ${(result.health * 100).toFixed(1)} % (hidden: 7 at 60 %)`,
     );
-    writeFileSync(`${ARTIFACTS}/fit-panel.png`, await panel.screenshot());
+    writeFileSync(`${ARTIFACTS}/fit-panel.png`, await screenshotOf(panel));
 
     // Under a loaded CI machine the page can take long to produce the frame a click needs.
     await page.getByTestId('fit-apply').click({ timeout: 120_000 });

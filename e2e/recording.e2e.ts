@@ -11,6 +11,7 @@ import {
   launchChromium,
   launchPersistentChromium,
   requireChromium,
+  screenshotOf,
   waitFor,
   useTwinbenchServer,
 } from './support.ts';
@@ -115,7 +116,7 @@ describe('recording live telemetry in Chromium', () => {
       expect(await storedAt(page, id, t, names)).toEqual(stored);
 
       const panel = page.locator('.panel', { has: page.getByTestId('recording-panel') });
-      writeFileSync(`${ARTIFACTS}/recording-panel.png`, await panel.screenshot());
+      writeFileSync(`${ARTIFACTS}/recording-panel.png`, await screenshotOf(panel));
 
       // The recording plays: the timeline runs its cursor and the views show the stored samples.
       await page.getByTestId(`play-${id}`).click();
@@ -260,7 +261,7 @@ describe('recording live telemetry in Chromium', () => {
       .poll(() => page.getByTestId('recording-notice').textContent())
       .toMatch(/quota|could not write/);
     const panel = page.locator('.panel', { has: page.getByTestId('recording-panel') });
-    writeFileSync(`${ARTIFACTS}/quota-notice.png`, await panel.screenshot());
+    writeFileSync(`${ARTIFACTS}/quota-notice.png`, await screenshotOf(panel));
     // Recording goes on in memory while the disk is "full".
     const stuck = await waitFor(
       page,

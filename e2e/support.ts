@@ -1,7 +1,13 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  chromium,
+  type Browser,
+  type BrowserContext,
+  type Locator,
+  type Page,
+} from 'playwright-core';
 import type { TestHook, TestSnapshot } from '../src/app/testHook.ts';
 import { afterAll, beforeAll, expect, type TestContext } from 'vitest';
 
@@ -194,4 +200,15 @@ export function useTwinbenchServer(artifacts: string): {
       return browser;
     },
   };
+}
+
+/**
+ * A screenshot of what `locator` covers now. Unlike `locator.screenshot()` it does not wait for
+ * the element to stop moving — a panel whose numbers update every frame may never be "stable"
+ * on a loaded machine (a fit panel's screenshot once timed out waiting for that in CI).
+ */
+export async function screenshotOf(locator: Locator): Promise<Buffer> {
+  const box = await locator.boundingBox();
+  if (box === null) throw new Error(`screenshotOf: ${String(locator)} is not visible`);
+  return locator.page().screenshot({ clip: box });
 }
