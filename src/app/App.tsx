@@ -1,10 +1,12 @@
 import { Group, Panel, Separator, useDefaultLayout } from 'react-resizable-panels';
 import { AlertsPanel } from '../viewer/alerts/AlertsPanel.tsx';
 import { AnnotationsPanel } from '../viewer/annotations/AnnotationsPanel.tsx';
-import { BridgeView } from '../viewer/BridgeView.tsx';
 import { PlotsPanel } from '../viewer/plots/PlotsPanel.tsx';
 import { SelectionPanel } from '../viewer/SelectionPanel.tsx';
-import { DIVERGING_GRADIENT } from '../viewer/colorMap.ts';
+import { DIVERGING_GRADIENT, SEQUENTIAL_GRADIENT } from '../viewer/colorMap.ts';
+import { TwinView } from '../viewer/TwinView.tsx';
+import { TwinContext, useTwin } from '../viewer/twin/TwinContext.ts';
+import type { Twin } from '../viewer/twin/twinFile.ts';
 import { Timeline } from '../viewer/timeline/Timeline.tsx';
 import { useView, viewStore } from '../viewer/viewStore.ts';
 import { ChannelList } from './ChannelList.tsx';
@@ -16,31 +18,42 @@ import { ConnectionBadge, SimBadge } from './StatusBadges.tsx';
 import { SidePanel } from './SidePanel.tsx';
 import { useWorkbenchState } from './WorkbenchContext.tsx';
 
+/** The colour legend of the twin file's `colorBy`, and how much larger displacements are drawn. */
 function SceneOverlay() {
-  const exaggeration = useView((s) => s.exaggeration);
-  const strainLimit = useView((s) => s.strainLimit);
+  const twin = useTwin();
+  const override = useView((s) => s.exaggeration);
+  const colorBy = twin.scene.find((e) => e.kind === 'members')?.colorBy;
+  const exaggeration = override ?? twin.displacement?.exaggeration ?? 1;
+  const sequential = colorBy?.map === 'sequential';
   return (
     <div className="scene-overlay">
-      <div className="legend">
-        <span>Strain (gauged members)</span>
-        <div className="legend-bar" style={{ background: DIVERGING_GRADIENT }} />
-        <div className="legend-ticks">
-          <span>−{strainLimit} µε</span>
-          <span>0</span>
-          <span>+{strainLimit} µε</span>
+      {colorBy && (
+        <div className="legend" data-testid="legend">
+          <span>{colorBy.label ?? `${colorBy.sensor} (members with a sensor)`}</span>
+          <div
+            className="legend-bar"
+            style={{ background: sequential ? SEQUENTIAL_GRADIENT : DIVERGING_GRADIENT }}
+          />
+          <div className="legend-ticks">
+            <span>{sequential ? '0' : `−${colorBy.limit}`}</span>
+            {!sequential && <span>0</span>}
+            <span>{sequential ? colorBy.limit : `+${colorBy.limit}`}</span>
+          </div>
         </div>
-      </div>
-      <label className="exaggeration">
-        Deflection drawn ×{exaggeration}
-        <input
-          type="range"
-          min={1}
-          max={5000}
-          step={1}
-          value={exaggeration}
-          onChange={(e) => viewStore.setState({ exaggeration: Number(e.target.value) })}
-        />
-      </label>
+      )}
+      {twin.displacement && (
+        <label className="exaggeration">
+          Displacement drawn ×{exaggeration}
+          <input
+            type="range"
+            min={1}
+            max={Math.max(5000, exaggeration)}
+            step={1}
+            value={exaggeration}
+            onChange={(e) => viewStore.setState({ exaggeration: Number(e.target.value) })}
+          />
+        </label>
+      )}
     </div>
   );
 }
@@ -94,7 +107,7 @@ function Layout() {
         <Group orientation="vertical" className="layout" {...center}>
           <Panel id="scene" defaultSize="68%" minSize="20%">
             <section className="scene" aria-label="3D view of the live twin">
-              <BridgeView />
+              <TwinView />
               <SceneOverlay />
             </section>
           </Panel>
@@ -141,7 +154,16 @@ function Layout() {
   );
 }
 
-export function App() {
+export function App({ twin }: { readonly twin: Twin }) {
+  return (
+    <TwinContext.Provider value={twin}>
+      <AppShell />
+    </TwinContext.Provider>
+  );
+}
+
+function AppShell() {
+  const twin = useTwin();
   return (
     <div className="app">
       <header>
@@ -156,7 +178,9 @@ export function App() {
             />
           </svg>
           <strong>Twinbench</strong>
-          <span className="twin-name">Footbridge · 40 m steel Pratt truss</span>
+          <span className="twin-name" data-testid="twin-title">
+            {twin.title}
+          </span>
         </div>
         <div className="badges">
           <ConnectionBadge />

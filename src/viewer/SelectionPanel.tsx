@@ -1,11 +1,11 @@
 import { formatValue } from '../app/format.ts';
 import { useWorkbenchState } from '../app/WorkbenchContext.tsx';
-import type { SensorSpec } from '../twin/footbridge.ts';
-import { footbridgeEntities } from './footbridgeEntities.ts';
 import { PlotAddButton } from './plots/PlotsPanel.tsx';
+import { useTwin } from './twin/TwinContext.ts';
+import type { TwinSensor } from './twin/twinFile.ts';
 import { select, useView } from './viewStore.ts';
 
-function SensorRows({ sensors }: { sensors: readonly SensorSpec[] }) {
+function SensorRows({ sensors }: { sensors: readonly TwinSensor[] }) {
   const channels = useWorkbenchState((s) => s.channels);
   const residuals = useWorkbenchState((s) => s.shadow.sensors);
   if (sensors.length === 0) return <p className="muted">No sensor here.</p>;
@@ -21,17 +21,17 @@ function SensorRows({ sensors }: { sensors: readonly SensorSpec[] }) {
       </thead>
       <tbody>
         {sensors.map((sensor) => {
-          const channel = channels.find((c) => c.name === sensor.id);
-          const residual = residuals.find((r) => r.sensor === sensor.id);
+          const channel = channels.find((c) => c.name === sensor.channel);
+          const residual = residuals.find((r) => r.sensor === sensor.channel);
           return (
-            <tr key={sensor.id} data-channel={sensor.id} title={sensor.description}>
+            <tr key={sensor.channel} data-channel={sensor.channel} title={sensor.description}>
               <td>
                 <button
                   type="button"
                   className="linklike"
-                  onClick={() => select({ kind: 'sensor', channel: sensor.id })}
+                  onClick={() => select({ kind: 'sensor', channel: sensor.channel })}
                 >
-                  {sensor.id}
+                  {sensor.channel}
                 </button>
               </td>
               <td className="ch-value">
@@ -42,7 +42,7 @@ function SensorRows({ sensors }: { sensors: readonly SensorSpec[] }) {
                 {residual ? formatValue(residual.rms) : '—'}
               </td>
               <td>
-                <PlotAddButton channel={sensor.id} />
+                <PlotAddButton channel={sensor.channel} />
               </td>
             </tr>
           );
@@ -55,7 +55,8 @@ function SensorRows({ sensors }: { sensors: readonly SensorSpec[] }) {
 /** The entity clicked in the scene: what it is, its sensors with values and residuals, plot buttons. */
 export function SelectionPanel() {
   const selected = useView((s) => s.selected);
-  const { def, sensors, sensorsOfMember, sensorsOfNode } = footbridgeEntities();
+  const twin = useTwin();
+  const { sensors, sensorsOfMember, sensorsOfNode } = twin;
   const plantDamage = useWorkbenchState((s) => s.damage);
   const modelDamage = useWorkbenchState((s) => s.modelDamage);
   if (!selected)
@@ -65,11 +66,11 @@ export function SelectionPanel() {
       </p>
     );
   if (selected.kind === 'member') {
-    const member = def.members[selected.index];
+    const member = twin.members[selected.index];
     if (!member)
       return <p className="error-text">Member {selected.index} does not exist in this twin.</p>;
-    const [a, b] = [def.nodes[member.a]!, def.nodes[member.b]!];
-    const length = Math.hypot(...a.position.map((x, i) => x - b.position[i]!));
+    const at = (node: number, k: number) => twin.nodes[node * 3 + k]!;
+    const length = Math.hypot(...[0, 1, 2].map((k) => at(member.a, k) - at(member.b, k)));
     const plant = plantDamage?.member === selected.index ? plantDamage.health : 1;
     const model = modelDamage?.member === selected.index ? modelDamage.health : 1;
     return (
@@ -97,9 +98,10 @@ export function SelectionPanel() {
     );
   }
   if (selected.kind === 'node') {
-    const node = def.nodes[selected.index];
-    if (!node)
+    if (!(selected.index < twin.nodeCount))
       return <p className="error-text">Joint {selected.index} does not exist in this twin.</p>;
+    const details = twin.nodeDetails?.[selected.index];
+    const position = [0, 1, 2].map((k) => twin.nodes[selected.index * 3 + k]!);
     return (
       <div
         className="selection"
@@ -110,30 +112,39 @@ export function SelectionPanel() {
         <h3>Joint {selected.index}</h3>
         <dl className="kv">
           <dt>Position</dt>
-          <dd>{node.position.map((x) => x.toFixed(2)).join(', ')} m</dd>
-          <dt>Mass</dt>
-          <dd>{node.mass.toLocaleString()} kg</dd>
-          <dt>Support</dt>
-          <dd>{node.fixed ? 'pinned' : 'free'}</dd>
+          <dd>{position.map((x) => x.toFixed(2)).join(', ')} m</dd>
+          {details && (
+            <>
+              <dt>Mass</dt>
+              <dd>{details.mass.toLocaleString()} kg</dd>
+              <dt>Support</dt>
+              <dd>{details.fixed ? 'pinned' : 'free'}</dd>
+            </>
+          )}
         </dl>
         <SensorRows sensors={sensorsOfNode.get(selected.index) ?? []} />
       </div>
     );
   }
-  const sensor = sensors.find((s) => s.id === selected.channel);
+  const sensor = sensors.find((s) => s.channel === selected.channel);
   if (!sensor) return <p className="error-text">No sensor “{selected.channel}” in this twin.</p>;
   return (
-    <div className="selection" data-testid="selection" data-kind="sensor" data-channel={sensor.id}>
-      <h3>{sensor.id}</h3>
+    <div
+      className="selection"
+      data-testid="selection"
+      data-kind="sensor"
+      data-channel={sensor.channel}
+    >
+      <h3>{sensor.channel}</h3>
       <p className="muted">{sensor.description}</p>
       <p>
-        {sensor.kind === 'strain' ? (
+        {sensor.member >= 0 ? (
           <button
             type="button"
             className="linklike"
             onClick={() => select({ kind: 'member', index: sensor.member })}
           >
-            on member {sensor.member} · {def.members[sensor.member]?.label}
+            on member {sensor.member} · {twin.members[sensor.member]?.label}
           </button>
         ) : (
           <button

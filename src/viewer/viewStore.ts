@@ -9,17 +9,18 @@ export type Selection =
   | null;
 
 export interface ViewState {
-  /** Factor by which measured displacements are drawn larger (mm-scale motion on a 40 m span). */
-  readonly exaggeration: number;
-  readonly strainLimit: number;
+  /**
+   * Factor by which measured displacements are drawn larger (mm-scale motion on a 40 m span);
+   * null: the twin file's `displacement.exaggeration`.
+   */
+  readonly exaggeration: number | null;
   readonly selected: Selection;
   /** Draw the shadow model's state as a ghost over the measured one. */
   readonly showGhost: boolean;
 }
 
 export const viewStore = createStore<ViewState>(() => ({
-  exaggeration: 1500,
-  strainLimit: 8,
+  exaggeration: null,
   selected: null,
   showGhost: true,
 }));

@@ -7,20 +7,39 @@ import schema from './model-manifest.schema.json' with { type: 'json' };
 /** The manifest's JSON Schema (draft 2020-12); `public/schemas/model-manifest.schema.json` is a copy. */
 export const manifestSchema = schema;
 
-let compiled: ValidateFunction | undefined;
+const compiled = new WeakMap<object, ValidateFunction>();
 
 /**
  * Ajv compiles the schema to a function with `new Function`, once per process: a page with a
  * Content-Security-Policy that forbids 'unsafe-eval' cannot run it (see docs/models.md).
  */
-function validator(): ValidateFunction {
-  compiled ??= new Ajv2020({ allErrors: true, verbose: true, strict: true }).compile(schema);
-  return compiled;
+function validator(forSchema: object): ValidateFunction {
+  let validate = compiled.get(forSchema);
+  if (validate === undefined) {
+    validate = new Ajv2020({ allErrors: true, verbose: true, strict: true }).compile(forSchema);
+    compiled.set(forSchema, validate);
+  }
+  return validate;
 }
 
+/** What the messages say of the document when its root is not a map. */
+export interface SchemaDocument {
+  readonly schema: object;
+  /** What the document is called in messages: `manifest`, `twin file`. */
+  readonly noun: string;
+  /** How to start a well-formed document, e.g. "start with `version: 1` (docs/models.md)". */
+  readonly start: string;
+}
+
+const MANIFEST: SchemaDocument = {
+  schema,
+  noun: 'manifest',
+  start: 'start with `version: 1` (docs/models.md)',
+};
+
 /** Checks `data` against the manifest schema; every violation becomes one issue with a fix. */
-export function checkSchema(data: unknown): UnplacedIssue[] {
-  const validate = validator();
+export function checkSchema(data: unknown, document: SchemaDocument = MANIFEST): UnplacedIssue[] {
+  const validate = validator(document.schema);
   if (validate(data)) return [];
   const errors = validate.errors ?? [];
   // An if/then/else schema describes its alternatives; a type error under it quotes that.
@@ -32,7 +51,7 @@ export function checkSchema(data: unknown): UnplacedIssue[] {
   const issues: UnplacedIssue[] = [];
   const seen = new Set<string>();
   for (const error of errors) {
-    const issue = translate(error, data, alternatives);
+    const issue = translate(error, data, alternatives, document);
     if (issue === undefined) continue;
     const key = `${issue.path.join('/')}|${issue.message}`;
     if (seen.has(key)) continue;
@@ -46,6 +65,7 @@ function translate(
   error: ErrorObject,
   root: unknown,
   alternatives: ReadonlyMap<string, string>,
+  document: SchemaDocument,
 ): UnplacedIssue | undefined {
   const path = pointerToPath(error.instancePath, root);
   const value: unknown = error.data;
@@ -88,7 +108,7 @@ function translate(
         return {
           code: 'wrong_type',
           path,
-          message: `expected a map of manifest keys, found ${describeValue(value)} — start with \`version: 1\` (docs/models.md)`,
+          message: `expected a map of ${document.noun} keys, found ${describeValue(value)} — ${document.start}`,
         };
       }
       const expected = alternatives.get(error.instancePath) ?? article(String(params.type));
@@ -102,7 +122,7 @@ function translate(
       const allowed = show(params.allowedValue);
       const fix =
         path.length === 1 && path[0] === 'version'
-          ? 'this Twinbench reads version 1 manifests; set `version: 1`'
+          ? `this Twinbench reads version 1 ${document.noun}s; set \`version: 1\``
           : `set it to ${allowed}`;
       return { code: 'not_allowed', path, message: `${show(value)} is not allowed — ${fix}` };
     }

@@ -1,7 +1,7 @@
 import { formatValue } from '../../app/format.ts';
 import { useWorkbench, useWorkbenchState } from '../../app/WorkbenchContext.tsx';
-import { footbridgeEntities } from '../footbridgeEntities.ts';
 import { formatAbsolute } from '../timeline/timelineMath.ts';
+import { useTwin } from '../twin/TwinContext.ts';
 import { select, useView, viewStore } from '../viewStore.ts';
 
 const PHASE_TEXT = {
@@ -20,7 +20,7 @@ export function AlertsPanel() {
   const workbench = useWorkbench();
   const shadow = useWorkbenchState((s) => s.shadow);
   const showGhost = useView((s) => s.showGhost);
-  const { def } = footbridgeEntities();
+  const twin = useTwin();
   const goTo = (t: number) => {
     if (workbench.playback.state.mode === 'playback') workbench.playback.seek(t);
     else workbench.pauseLive(t);
@@ -66,7 +66,7 @@ export function AlertsPanel() {
               >
                 <strong>{alert.sensor}</strong>
                 {alert.member !== undefined
-                  ? ` · member ${alert.member} (${def.members[alert.member]?.label ?? '?'})`
+                  ? ` · member ${alert.member} (${twin.members[alert.member]?.label ?? '?'})`
                   : ''}
               </button>
               <span className="muted">
