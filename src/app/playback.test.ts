@@ -192,6 +192,68 @@ describe('Playback', () => {
     expect(Math.min(...times)).toBeGreaterThanOrEqual(T0 + 15_000);
   });
 
+  it('shows the values at a seek target from latestAt before the history behind it is read', async () => {
+    const { store, source, summary } = await recorded();
+    const held: (() => void)[] = [];
+    const views: PlaybackView[] = [];
+    // History reads wait until released; latestAt answers at once.
+    const slow: PlaybackSource = {
+      neighbour: source.neighbour,
+      latestAt: (id, t, chs) => store.latestAt(id, t, chs),
+      window: (...args) =>
+        new Promise<SampleWindow>((resolve) =>
+          held.push(() => void source.window(...args).then(resolve)),
+        ),
+    };
+    const playback = new Playback(slow, (v) => views.push(v), { pageLimit: 100 });
+    playback.open(summary);
+    const clock = { t: 0 };
+    const target = T0 + 12_345.5;
+    playback.seek(target);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(playback.state).toMatchObject({ cursor: target, buffering: true, ready: true });
+    await expectShowsStore(playback, store, summary.id);
+    // History pages stream in (100 samples each, from 10 s back): the views keep the values at
+    // the cursor instead of stepping through the older ones.
+    for (let i = 0; i < 5; i++) {
+      held.splice(0).forEach((release) => release());
+      await new Promise((r) => setTimeout(r, 5));
+      playback.tick(clock.t);
+      await expectShowsStore(playback, store, summary.id);
+    }
+    expect(playback.state).toMatchObject({ buffering: true });
+    // Once the reads pass the cursor, the history replaces the seed: 10 s of it.
+    for (let i = 0; i < 400 && (playback.state as { buffering: boolean }).buffering; i++) {
+      held.splice(0).forEach((release) => release());
+      await new Promise((r) => setTimeout(r, 1));
+      playback.tick(clock.t);
+    }
+    expect(playback.state).toMatchObject({ buffering: false, ready: true });
+    await expectShowsStore(playback, store, summary.id);
+    expect(playback.telemetry.channel('ch1')!.count).toBe(1000);
+    expect(views.some((v) => v.mode === 'playback' && !v.ready)).toBe(true);
+  });
+
+  it('ignores a latestAt answer that comes back after a later seek', async () => {
+    const { store, source, summary } = await recorded();
+    const answers: (() => void)[] = [];
+    const lagging: PlaybackSource = {
+      ...source,
+      latestAt: (id, t, chs) =>
+        new Promise((resolve) => answers.push(() => void store.latestAt(id, t, chs).then(resolve))),
+    };
+    const playback = new Playback(lagging, () => {});
+    playback.open(summary);
+    playback.seek(T0 + 5_000);
+    playback.seek(T0 + 22_000);
+    answers.shift()!(); // the T0 + 5 s answer, now stale
+    answers.shift()!();
+    await new Promise((r) => setTimeout(r, 20));
+    await settle(playback, { t: 0 });
+    await expectShowsStore(playback, store, summary.id);
+    expect(playback.telemetry.latest('ch0')).toBe(2_200);
+  });
+
   it('pauses with a problem when the recording cannot be read, and says why', async () => {
     const { summary } = await recorded();
     const failing: PlaybackSource = {

@@ -13,8 +13,13 @@ import { LiveTelemetry } from '../telemetry/liveTelemetry.ts';
 import type { RecorderWorkerApi, RecordingSummary } from '../workers/recorderProtocol.ts';
 import { decodeSampleBatch } from '../workers/sampleBatch.ts';
 
-/** Where playback reads a recording: the recorder worker's `window`. */
-export type PlaybackSource = Pick<RecorderWorkerApi, 'window' | 'neighbour'>;
+/**
+ * Where playback reads a recording: the recorder worker's `window` and `neighbour`, and — when
+ * given — `latestAt`, which lets a seek show the values at the new cursor before the history
+ * behind it has been read.
+ */
+export type PlaybackSource = Pick<RecorderWorkerApi, 'window' | 'neighbour'> &
+  Partial<Pick<RecorderWorkerApi, 'latestAt'>>;
 
 /** A stretch of device time the cursor plays round and round (ms since the epoch). */
 export interface LoopRegion {
@@ -35,6 +40,11 @@ export type PlaybackView =
       readonly speed: number;
       /** The cursor is ahead of the samples read so far (reading is slower than playing). */
       readonly buffering: boolean;
+      /**
+       * The views show the recording's latest-at values at the cursor: from a `latestAt` query
+       * right after a seek, or from the samples read up to it. False between a seek and then.
+       */
+      readonly ready: boolean;
       readonly problem: string | null;
       /** Played round and round while set. */
       readonly loop: LoopRegion | null;
@@ -90,6 +100,13 @@ export class Playback {
   private reading = false;
   /** Bumped by every open and seek, so a late window of an older read is discarded. */
   private generation = 0;
+  /**
+   * After a seek, until the reads reach the cursor: samples are kept back, so the views go on
+   * showing the latest-at values at the cursor rather than the history as it streams in.
+   */
+  private catchingUp = false;
+  /** The display holds `latestAt` values, to be replaced once the reads reach the cursor. */
+  private seeded = false;
   private lastTick: number | null = null;
   private recording: RecordingSummary | null = null;
   private readonly onSamples: ((samples: readonly Sample[]) => void) | undefined;
@@ -142,6 +159,7 @@ export class Playback {
       playing: false,
       speed: 1,
       buffering: false,
+      ready: false,
       problem: null,
       loop: null,
       growing: recording.active,
@@ -231,15 +249,48 @@ export class Playback {
     const v = this.playing();
     const cursor = Math.min(Math.max(t, v.start), v.end);
     this.generation++;
-    this.display = new LiveTelemetry();
-    this.display.setChannels(this.recording?.channels ?? []);
+    this.display = this.freshDisplay();
     this.pending = [];
     this.due = 0;
     this.readThrough = Math.max(v.start, cursor - this.historyMs);
     this.reading = false;
+    this.catchingUp = true;
+    this.seeded = false;
     this.onRestart?.();
-    this.update({ cursor, buffering: true, problem: null });
+    this.update({ cursor, buffering: true, ready: false, problem: null });
+    this.seed(v.recordingId, cursor);
     this.readAhead();
+  }
+
+  private freshDisplay(): LiveTelemetry {
+    const display = new LiveTelemetry();
+    display.setChannels(this.recording?.channels ?? []);
+    return display;
+  }
+
+  /**
+   * Asks for every channel's latest sample at the cursor, and shows them unless the reads have
+   * reached the cursor first: one chunk per channel instead of seconds of history for all.
+   */
+  private seed(recordingId: string, cursor: number): void {
+    const latestAt = this.source.latestAt;
+    const channels = this.recording?.channels.map((c) => c.id) ?? [];
+    if (latestAt === undefined || channels.length === 0) return;
+    const generation = this.generation;
+    latestAt(recordingId, cursor, channels).then(
+      (latest) => {
+        if (generation !== this.generation || !this.catchingUp) return;
+        const samples: Sample[] = [];
+        for (const s of latest)
+          if (s !== null) samples.push([s.channel, s.time, s.value, s.receiveTime]);
+        samples.sort((a, b) => a[1] - b[1]);
+        this.display.ingest(samples, cursor);
+        this.seeded = true;
+        if (this.view.mode === 'playback' && !this.view.ready) this.update({ ready: true });
+      },
+      // The history read still brings the values; a failing read reports itself there.
+      () => undefined,
+    );
   }
 
   /**
@@ -265,15 +316,29 @@ export class Playback {
     }
     this.feedThrough(cursor);
     const buffering = this.readThrough <= cursor && this.readThrough <= v.end;
-    if (cursor !== v.cursor || playing !== v.playing || buffering !== v.buffering) {
-      this.view = { ...v, cursor, playing, buffering };
+    const ready = v.ready || !this.catchingUp;
+    if (
+      cursor !== v.cursor ||
+      playing !== v.playing ||
+      buffering !== v.buffering ||
+      ready !== v.ready
+    ) {
+      this.view = { ...v, cursor, playing, buffering, ready };
       // The cursor moves every frame: only discrete changes are announced.
-      if (playing !== v.playing || buffering !== v.buffering) this.onChange(this.view);
+      if (playing !== v.playing || buffering !== v.buffering || ready !== v.ready)
+        this.onChange(this.view);
     }
     this.readAhead();
   }
 
   private feedThrough(cursor: number): void {
+    if (this.catchingUp) {
+      // Until the reads pass the cursor, the history stays back (see `catchingUp`).
+      if (this.readThrough <= cursor) return;
+      this.catchingUp = false;
+      if (this.seeded) this.display = this.freshDisplay();
+      this.seeded = false;
+    }
     let k = this.due;
     while (k < this.pending.length && this.pending[k]![1] <= cursor) k++;
     if (k === this.due) return;
@@ -307,7 +372,7 @@ export class Playback {
         const current = this.playing();
         this.feedThrough(current.cursor);
         if (current.buffering && this.readThrough > current.cursor)
-          this.update({ buffering: false });
+          this.update({ buffering: false, ready: true });
         this.readAhead();
       },
       (error: unknown) => {

@@ -40,6 +40,8 @@ export interface TestSnapshot {
     readonly cursor: number | null;
     readonly playing: boolean;
     readonly buffering: boolean;
+    /** The views show the recorded values at the cursor (see PlaybackView.ready). */
+    readonly ready: boolean;
     readonly problem: string | null;
     readonly growing: boolean;
     readonly loop: { readonly t0: number; readonly t1: number } | null;
@@ -167,6 +169,7 @@ export function installTestHook(workbench: Workbench): void {
               cursor: null,
               playing: false,
               buffering: false,
+              ready: true,
               problem: null,
               growing: false,
               loop: null,
@@ -177,6 +180,7 @@ export function installTestHook(workbench: Workbench): void {
               cursor: view.cursor,
               playing: view.playing,
               buffering: view.buffering,
+              ready: view.ready,
               problem: view.problem,
               growing: view.growing,
               loop: view.loop,
