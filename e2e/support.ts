@@ -208,7 +208,18 @@ export function useTwinbenchServer(artifacts: string): {
  * on a loaded machine (a fit panel's screenshot once timed out waiting for that in CI).
  */
 export async function screenshotOf(locator: Locator): Promise<Buffer> {
+  // A panel may sit below the fold of a scrolling side panel: bring it into view, then clip
+  // what of it the viewport shows.
+  await locator.scrollIntoViewIfNeeded();
   const box = await locator.boundingBox();
-  if (box === null) throw new Error(`screenshotOf: ${String(locator)} is not visible`);
-  return locator.page().screenshot({ clip: box });
+  const viewport = locator.page().viewportSize();
+  if (box === null || viewport === null)
+    throw new Error(`screenshotOf: ${String(locator)} is not visible`);
+  const x = Math.max(0, box.x);
+  const y = Math.max(0, box.y);
+  const width = Math.min(viewport.width, box.x + box.width) - x;
+  const height = Math.min(viewport.height, box.y + box.height) - y;
+  if (!(width > 0 && height > 0))
+    throw new Error(`screenshotOf: ${String(locator)} is outside the viewport`);
+  return locator.page().screenshot({ clip: { x, y, width, height } });
 }
