@@ -22,6 +22,8 @@ function frame(time: number, residual: [number, number], settling = false): Shad
       residual: new Float64Array(residual),
       nodeDisplacement: new Float32Array(6),
       settling,
+      inputFill: 0,
+      degraded: false,
     },
     counters,
     waitingForInputs: false,

@@ -32,9 +32,13 @@ export interface AlertEntry extends Alert {
 export interface ShadowState {
   /**
    * `waiting`: no measured inputs arrive (or the channel table lacks some); `settling`: the
-   * model has just (re)started; `watching`: residuals are compared with the alert rules.
+   * model has just (re)started; `degraded`: it missed more of its inputs than it can ignore
+   * (rows late or lost), so residuals are not counted; `watching`: residuals are compared with
+   * the alert rules.
    */
-  readonly phase: 'starting' | 'waiting' | 'settling' | 'watching';
+  readonly phase: 'starting' | 'waiting' | 'settling' | 'degraded' | 'watching';
+  /** Share of the model's input values it did not receive, over about one decay time. */
+  readonly inputFill: number;
   /** Device time of the latest comparison. */
   readonly time: number | null;
   readonly sensors: readonly SensorResidual[];
@@ -51,6 +55,7 @@ export const INITIAL_SHADOW_STATE: ShadowState = {
   sensors: [],
   alerts: [],
   missingInputs: [],
+  inputFill: 0,
   rowsStepped: 0,
   rowsSkipped: 0,
 };
@@ -121,7 +126,9 @@ export class ShadowMonitor {
           ? 'waiting'
           : residuals.settling
             ? 'settling'
-            : 'watching';
+            : residuals.degraded
+              ? 'degraded'
+              : 'watching';
     return {
       phase,
       time: residuals?.time ?? null,
@@ -136,6 +143,7 @@ export class ShadowMonitor {
         : [],
       alerts: this.alerts,
       missingInputs: frame?.missingInputs ?? [],
+      inputFill: residuals?.inputFill ?? 0,
       rowsStepped: frame?.counters.rowsStepped ?? 0,
       rowsSkipped: frame?.counters.rowsSkipped ?? 0,
     };

@@ -11,6 +11,7 @@ function frames(
   ms: number,
   value: (i: number, t: number) => number,
   settling = false,
+  degraded = false,
 ): AlertFrame[] {
   const out: AlertFrame[] = [];
   for (let t = from; t < from + ms; t += 50)
@@ -19,6 +20,7 @@ function frames(
       sensors: SENSORS,
       residual: Float64Array.from(SENSORS, (_, i) => value(i, t)),
       settling,
+      degraded,
     });
   return out;
 }
@@ -104,6 +106,16 @@ describe('AlertRules', () => {
       .concat(frames(9350, 2100, () => 9))
       .flatMap((f) => rules.update(f).fired);
     expect(again.map((a) => a.firedAt - T0)).toEqual([11350, 11350]);
+  });
+
+  it('does not count degraded frames: a model that missed inputs fires nothing until it has caught up', () => {
+    const rules = new AlertRules([strainRule]);
+    const during = frames(0, 5000, () => 9, false, true).flatMap((f) => rules.update(f).fired);
+    expect(during).toEqual([]);
+    expect(rules.rms('strain.bc.L7')).toBeNaN();
+    // Once the frames are whole again the rule needs its full window and duration.
+    const after = frames(5000, 2500, () => 9).flatMap((f) => rules.update(f).fired);
+    expect(after.map((a) => a.firedAt - T0)).toEqual([7000, 7000]);
   });
 
   it('clears everything when time jumps back (a seek)', () => {

@@ -83,7 +83,10 @@ export interface AlertUpdate {
 }
 
 /** The part of a shadow frame the rules read. */
-export type AlertFrame = Pick<ShadowResiduals, 'time' | 'sensors' | 'residual' | 'settling'>;
+export type AlertFrame = Pick<
+  ShadowResiduals,
+  'time' | 'sensors' | 'residual' | 'settling' | 'degraded'
+>;
 
 interface Watch {
   readonly rule: AlertRule;
@@ -120,7 +123,8 @@ export function globPattern(glob: string): RegExp {
 
 /**
  * Residual alerts on shadow frames: pure, no GPU, for the main thread. Frames flagged `settling`
- * are not counted (the model has not caught up with the plant yet) and empty every window; a
+ * (the model has not caught up with the plant yet) or `degraded` (it missed some of its inputs)
+ * are not counted and empty every window; a
  * frame earlier than the last one (a seek) starts everything afresh and clears active alerts.
  *
  * @example
@@ -173,7 +177,7 @@ export class AlertRules {
     this.lastTime = frame.time;
     frame.sensors.forEach((sensor, i) => {
       for (const w of this.watchesOf(sensor)) {
-        if (frame.settling) {
+        if (frame.settling || frame.degraded) {
           empty(w);
           continue;
         }

@@ -28,6 +28,18 @@ export interface ShadowResiduals {
    * the start has not decayed out of the model yet, so residuals say nothing about the plant.
    */
   readonly settling: boolean;
+  /**
+   * The share of input values the model did not receive (held from an earlier row, or sample
+   * periods without a row), averaged over one decay time of its damping, when this state was
+   * read. Rows late or lost — a starved worker or network — drive the model with loads the
+   * plant never had.
+   */
+  readonly inputFill: number;
+  /**
+   * `inputFill` is above the runner's `degradedFill`: the residuals reflect inputs the model
+   * missed as much as the plant, so alert rules do not count them.
+   */
+  readonly degraded: boolean;
 }
 
 export interface ShadowCounters {

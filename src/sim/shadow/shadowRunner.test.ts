@@ -136,6 +136,53 @@ describe('ShadowRunner', () => {
     expect(() => shadow.feed(new Float64Array(5))).toThrow(/multiple of 4/);
   });
 
+  it('flags residuals degraded after input it never got, until a decay time of whole rows has passed', async () => {
+    const { model, shadow } = setup();
+    const period = 1000 / model.sampleRate;
+    let t = T0;
+    const feedRows = (count: number, leaveOut: number[] = []) => {
+      for (let i = 0; i < count; i++) {
+        t += period;
+        shadow.feed(Float64Array.from(samples(t, inputRow(1), leaveOut)));
+      }
+      shadow.step();
+    };
+    feedRows(200);
+    expect(shadow.inputFill).toBe(0);
+    expect((await shadow.readResiduals())!).toMatchObject({ inputFill: 0, degraded: false });
+    // 150 ms of rows never arrive (under maxGapMs, so no restart): 15 periods on the last load.
+    t += 15 * period;
+    feedRows(1);
+    expect(shadow.stats().restarts).toBe(1);
+    const decayRows = (2 / model.truss.massDamping) * model.sampleRate;
+    expect(shadow.inputFill).toBeCloseTo(15 / decayRows, 2);
+    expect((await shadow.readResiduals())!.degraded).toBe(shadow.inputFill > 0.01);
+    expect(shadow.inputFill).toBeGreaterThan(0.01);
+    // Whole rows bring it back under 1 % within about one decay time.
+    feedRows(Math.ceil(decayRows * Math.log(100 * shadow.inputFill)) + 1);
+    const recovered = (await shadow.readResiduals())!;
+    expect(recovered.inputFill).toBeLessThan(0.01);
+    expect(recovered.degraded).toBe(false);
+  });
+
+  it('weighs a held row by the share of its values that were held', () => {
+    const { model, shadow } = setup();
+    const period = 1000 / model.sampleRate;
+    shadow.feed(Float64Array.from(samples(T0, inputRow(1))));
+    // One input of many missing in each of 10 rows, each stepped (held) once the next is whole.
+    for (let i = 1; i <= 10; i++)
+      shadow.feed(Float64Array.from(samples(T0 + i * period, inputRow(1), [3])));
+    shadow.feed(Float64Array.from(samples(T0 + 11 * period, inputRow(1))));
+    shadow.step();
+    expect(shadow.stats().rowsHeld).toBe(10);
+    const keep = Math.exp((-period * model.truss.massDamping) / 2000);
+    const width = FOOTBRIDGE_INPUT_CHANNELS.length;
+    let expected = 0;
+    for (let i = 1; i <= 10; i++) expected = expected * keep + (1 / width) * (1 - keep);
+    expected *= keep;
+    expect(shadow.inputFill).toBeCloseTo(expected, 10);
+  });
+
   it('skips rows more than a second behind the newest with a count rather than stalling', () => {
     const { shadow } = setup();
     const batch: number[] = [];

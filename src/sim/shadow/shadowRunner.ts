@@ -71,6 +71,12 @@ export interface ShadowOptions {
    * two decay times of the model's mass damping α: 2 · (2/α), 20 s for the footbridge.
    */
   readonly settleSeconds?: number;
+  /**
+   * Residuals are flagged `degraded` while the share of the model's input values it did not
+   * receive — held from an earlier row, or whole sample periods without a row — averaged over
+   * one decay time of the mass damping (2/α), is above this. Default 0.01.
+   */
+  readonly degradedFill?: number;
 }
 
 interface Row {
@@ -80,6 +86,8 @@ interface Row {
 
 interface Readback {
   readonly time: number;
+  /** The input fill average when this state was read. */
+  readonly inputFill: number;
   readonly simulated: Float64Array;
   readonly nodeDisplacement: Float32Array;
 }
@@ -116,6 +124,9 @@ export class ShadowRunner {
   private readonly maxGapMs: number;
   private readonly settleMs: number;
   private readonly periodMs: number;
+  private readonly degradedFill: number;
+  /** Per sample period, the weight the fill average keeps: exp(−period / decay time). */
+  private readonly fillKeep: number;
   private readonly sensorIds: readonly string[];
 
   private slots = new Map<number, Slot>();
@@ -136,6 +147,8 @@ export class ShadowRunner {
   private started = false;
   private lastTime = -Infinity;
   private settleUntil = Infinity;
+  /** Average share of input values not received, over about one decay time (see degradedFill). */
+  private fill = 0;
   private generation = 0;
   private readbacks: Readback[] = [];
   private reading: Promise<ShadowResiduals | null> | null = null;
@@ -158,6 +171,9 @@ export class ShadowRunner {
     const alpha = model.truss.massDamping;
     this.settleMs = 1000 * (options.settleSeconds ?? (alpha > 0 ? 4 / alpha : 20));
     this.periodMs = 1000 / model.sampleRate;
+    this.degradedFill = options.degradedFill ?? 0.01;
+    const decayMs = alpha > 0 ? 2000 / alpha : 10_000;
+    this.fillKeep = Math.exp(-this.periodMs / decayMs);
     this.sensorIds = model.sensors.map((s) => s.id);
     this.missing = [...model.inputs];
     this.held = new Float64Array(model.inputs.length).fill(NaN);
@@ -173,6 +189,15 @@ export class ShadowRunner {
   /** Device time (ms) of the last row stepped; -Infinity before the first. */
   get lastStepTime(): number {
     return this.lastTime;
+  }
+
+  /**
+   * The share of input values the model did not receive, averaged over one decay time of its
+   * damping: held from an earlier row, or whole sample periods stepped on the last row's load.
+   * A model driven by inputs it never got drifts from the plant for about that long.
+   */
+  get inputFill(): number {
+    return this.fill;
   }
 
   /** True until the model has run its settling time since its last start. */
@@ -276,7 +301,7 @@ export class ShadowRunner {
       const nodeDisplacement = new Float32Array(this.model.truss.nodeCount * 3);
       for (let i = 0; i < this.model.truss.nodeCount; i++)
         for (let c = 0; c < 3; c++) nodeDisplacement[i * 3 + c] = state[i * STATE_STRIDE + c]!;
-      this.readbacks.push({ time, simulated, nodeDisplacement });
+      this.readbacks.push({ time, simulated, nodeDisplacement, inputFill: this.fill });
       if (this.readbacks.length > READBACK_HISTORY) this.readbacks.shift();
       return this.compare();
     });
@@ -301,6 +326,7 @@ export class ShadowRunner {
     this.started = false;
     this.lastTime = -Infinity;
     this.settleUntil = Infinity;
+    this.fill = 0;
     this.readbacks = [];
     this.reading = null;
     this.backend.writeState(new Float32Array(this.model.truss.nodeCount * STATE_STRIDE));
@@ -364,12 +390,13 @@ export class ShadowRunner {
 
   /** Steps one row; false when it could not be (an input never seen yet). */
   private takeRow(time: number, values: Float64Array): boolean {
-    let held = false;
+    let heldValues = 0;
     for (let k = 0; k < values.length; k++) {
       const value = values[k]!;
-      if (Number.isNaN(value)) held = true;
+      if (Number.isNaN(value)) heldValues++;
       else this.held[k] = value;
     }
+    const held = heldValues > 0;
     if (this.held.some(Number.isNaN)) {
       this.counters.rowsSkipped++;
       return false;
@@ -384,8 +411,16 @@ export class ShadowRunner {
       this.started = true;
       this.settleUntil = time + this.settleMs;
       this.counters.restarts++;
+      // Settling covers the start; the fill average starts afresh with it.
+      this.fill = 0;
     } else {
       const periods = Math.max(1, Math.round((time - this.lastTime) / this.periodMs));
+      // Periods without a row count as wholly filled, then this row's held share.
+      const keep = this.fillKeep;
+      const missed = periods - 1;
+      const keepMissed = keep ** missed;
+      this.fill = this.fill * keepMissed + (1 - keepMissed);
+      this.fill = this.fill * keep + (heldValues / values.length) * (1 - keep);
       // Whole sample periods without a row keep the last row's load, so model time keeps pace
       // with device time.
       if (periods > 1) this.backend.advance(this.previousLoad, substeps * (periods - 1));
@@ -424,6 +459,8 @@ export class ShadowRunner {
       residual,
       nodeDisplacement: chosen.nodeDisplacement.slice(),
       settling: chosen.time < this.settleUntil,
+      inputFill: chosen.inputFill,
+      degraded: chosen.inputFill > this.degradedFill,
     };
   }
 }
