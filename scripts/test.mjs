@@ -3,7 +3,7 @@
 // then one summary line. Tests that need something missing here (a GPU adapter, Chromium, a
 // running broker) skip loudly; with TWINBENCH_REQUIRE_ALL=1 (CI) they fail instead.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { gpuEnv } from './gpuEnv.mjs';
 
 const resultsFile = '.test-results/vitest.json';
@@ -29,7 +29,7 @@ step('lint', bin('eslint'), ['--max-warnings', '0', '.']);
 step('types', bin('tsc'), ['--noEmit', '-p', '.']);
 step('build', bin('vite'), ['build', '--logLevel', 'warn']);
 
-// Integration tests need Mosquitto and Kafka. Start the ones this machine can run and that are
+// Integration tests need Mosquitto, Kafka and PostgreSQL. Start the ones this machine can run and that are
 // not already up (CI starts them itself), and stop what we started afterwards.
 const has = (cmd) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
 const services = [
@@ -37,6 +37,15 @@ const services = [
   {
     name: 'kafka',
     canRun: has('java') && (has('mvn') || existsSync(`${process.env.HOME}/.cache/twinbench`)),
+  },
+  {
+    name: 'postgres',
+    canRun:
+      has('pg_ctl') ||
+      (existsSync('/usr/lib/postgresql') &&
+        readdirSync('/usr/lib/postgresql').some((v) =>
+          existsSync(`/usr/lib/postgresql/${v}/bin/pg_ctl`),
+        )),
   },
 ];
 const started = [];
