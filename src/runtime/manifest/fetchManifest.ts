@@ -1,5 +1,5 @@
 import type { ModelSpec } from '../modelSpec.ts';
-import { parseManifest } from './parseManifest.ts';
+import { parseManifest, parseManifestWithTests, type ModelWithTests } from './parseManifest.ts';
 
 /**
  * Browser and worker: loads the manifest at `url`, fetching its kernel and data files relative
@@ -13,6 +13,17 @@ export async function fetchManifest(
 ): Promise<ModelSpec> {
   const text = await fetchText(url);
   return parseManifest(text, url.pathname, (relative) => fetchText(new URL(relative, url)));
+}
+
+/** `fetchManifest` with the manifest's test cases, for a test run. */
+export async function fetchManifestWithTests(
+  url: URL,
+  fetchText: (url: URL) => Promise<string> = fetchOk,
+): Promise<ModelWithTests> {
+  const text = await fetchText(url);
+  return parseManifestWithTests(text, url.pathname, (relative) =>
+    fetchText(new URL(relative, url)),
+  );
 }
 
 async function fetchOk(url: URL): Promise<string> {

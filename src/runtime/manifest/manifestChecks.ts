@@ -7,6 +7,7 @@ import type {
   ManifestParameter,
 } from './manifestTypes.ts';
 import { observationSteps } from './observationSteps.ts';
+import { checkTestCases } from './testCaseChecks.ts';
 import type { WgslSymbols } from './wgslSymbols.ts';
 
 /** What the checks know of the files a manifest names; a file that could not be read is absent. */
@@ -19,7 +20,8 @@ export interface LoadedFiles {
 
 /**
  * The rules the JSON Schema cannot express: names are unique and resolve, slices and indices
- * fit their buffers, bounds are ordered, shapes and lengths agree. Returns every violation.
+ * fit their buffers, bounds are ordered, shapes and lengths agree, test cases read what the
+ * model has (testCaseChecks.ts). Returns every violation.
  */
 export function checkManifest(m: ManifestDocument, files: LoadedFiles): UnplacedIssue[] {
   const issues: UnplacedIssue[] = [];
@@ -82,6 +84,7 @@ export function checkManifest(m: ManifestDocument, files: LoadedFiles): Unplaced
   });
 
   checkLoss(m, parameters, observables, report);
+  issues.push(...checkTestCases(m, m.tests ?? []));
   return issues;
 }
 

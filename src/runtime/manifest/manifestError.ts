@@ -31,7 +31,11 @@ export type ManifestIssueCode =
   | 'never_written'
   | 'conflict'
   | 'unreadable_file'
-  | 'bad_data_file';
+  | 'bad_data_file'
+  /** A test case's expression does not parse, or names what it cannot read. */
+  | 'bad_expression'
+  /** A test case compares at a step it does not sample. */
+  | 'not_sampled';
 
 /** One problem in a manifest: where it is (YAML path, 1-based line and column) and what to do. */
 export interface ManifestIssue {
@@ -87,4 +91,6 @@ export interface UnplacedIssue {
   readonly message: string;
   /** Point at the map key rather than its value (unknown keys, bad names). */
   readonly at?: 'key' | 'value';
+  /** Characters into a one-line text value to point at (a place in a test expression). */
+  readonly within?: number;
 }

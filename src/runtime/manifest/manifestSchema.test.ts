@@ -57,10 +57,10 @@ describe('the manifest JSON Schema', () => {
     expect(undescribed).toEqual([]);
   });
 
-  it('has ModelSpec’s top-level fields plus version, and no others', async () => {
+  it('has ModelSpec’s top-level fields plus version and tests, and no others', async () => {
     const spec = await parseManifest(rodManifest, 'rod.yaml', readFrom(rodFiles));
     expect(Object.keys(manifestSchema.properties).sort()).toEqual(
-      ['version', ...Object.keys(spec)].sort(),
+      ['version', 'tests', ...Object.keys(spec)].sort(),
     );
   });
 

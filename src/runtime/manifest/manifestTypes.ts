@@ -15,6 +15,7 @@ export interface ManifestDocument {
   readonly schedule: readonly ManifestDispatch[];
   readonly observables?: readonly ManifestObservable[];
   readonly loss?: ManifestLoss;
+  readonly tests?: readonly ManifestTestCase[];
 }
 
 export interface ManifestKernel {
@@ -83,4 +84,42 @@ export interface ManifestRegularisation {
   readonly weight: number;
   readonly towards?: number;
   readonly shape?: readonly number[];
+}
+
+/** A test case as written (see `ModelTestCase` in testCases.ts for the resolved form). */
+export interface ManifestTestCase {
+  readonly name: string;
+  readonly description?: string;
+  readonly steps?: number;
+  readonly every?: number;
+  readonly parameters?: Readonly<Record<string, number | readonly number[]>>;
+  /** Channel → a constant or `[time, value]` samples. */
+  readonly inputs?: Readonly<Record<string, number | readonly (readonly number[])[]>>;
+  readonly initialState?: Readonly<Record<string, readonly number[] | { readonly fill: number }>>;
+  readonly expect?: readonly ManifestExpectation[];
+  readonly invariants?: readonly ManifestInvariant[];
+  readonly gradients?: readonly ManifestGradientCheck[];
+}
+
+export interface ManifestExpectation {
+  readonly value: string;
+  readonly step?: number;
+  readonly equals: number;
+  readonly tolerance?: number;
+  readonly relative?: number;
+}
+
+export interface ManifestInvariant {
+  readonly value: string;
+  readonly min?: number;
+  readonly max?: number;
+  readonly from?: number;
+}
+
+export interface ManifestGradientCheck {
+  readonly parameter: string;
+  readonly elements?: readonly number[];
+  readonly relative: number;
+  readonly delta?: number;
+  readonly target?: Readonly<Record<string, number>>;
 }

@@ -4,6 +4,7 @@ import { ManifestError, type ManifestIssue } from './manifestError.ts';
 import { readManifestFiles, type ReadManifestFile } from './manifestFiles.ts';
 import type { ManifestDocument } from './manifestTypes.ts';
 import { checkSchema } from './schemaCheck.ts';
+import { toTestCases, type ModelTestCase } from './testCases.ts';
 import { toModelSpec } from './toModelSpec.ts';
 import { parseYamlSource } from './yamlSource.ts';
 
@@ -25,6 +26,26 @@ export async function parseManifest(
   file: string,
   readFile: ReadManifestFile,
 ): Promise<ModelSpec> {
+  return (await parseManifestWithTests(text, file, readFile)).spec;
+}
+
+/** A manifest's model and its test cases (`tests`), both plain data. */
+export interface ModelWithTests {
+  readonly spec: ModelSpec;
+  readonly tests: readonly ModelTestCase[];
+}
+
+/**
+ * `parseManifest`, with the manifest's test cases too, for a test run (src/sandbox/).
+ *
+ * @example
+ * const { spec, tests } = await parseManifestWithTests(text, 'heat/model.yaml', read);
+ */
+export async function parseManifestWithTests(
+  text: string,
+  file: string,
+  readFile: ReadManifestFile,
+): Promise<ModelWithTests> {
   const source = parseYamlSource(text);
   if (source.syntaxIssues.length > 0) {
     throw new ManifestError('yaml_syntax', file, source.syntaxIssues);
@@ -43,7 +64,7 @@ export async function parseManifest(
   if (issues.length > 0) {
     throw new ManifestError(schemaIssues.length > 0 ? 'schema' : 'semantic', file, sorted(issues));
   }
-  return toModelSpec(manifest, files);
+  return { spec: toModelSpec(manifest, files), tests: toTestCases(manifest) };
 }
 
 function sorted(issues: readonly ManifestIssue[]): ManifestIssue[] {

@@ -31,12 +31,24 @@ export function parseYamlSource(text: string): YamlSource {
     data: syntaxIssues.length === 0 ? doc.toJS({ maxAliasCount: 1000 }) : undefined,
     syntaxIssues,
     place(issue) {
+      const offset = yamlOffset(doc, issue.path, issue.at ?? 'value');
       return {
         code: issue.code,
         path: formatPath(issue.path),
-        ...position(yamlOffset(doc, issue.path, issue.at ?? 'value')),
+        ...position(offset + within(text, offset, issue.within)),
         message: issue.message,
       };
     },
   };
+}
+
+/**
+ * How far into the scalar at `offset` character `n` of its value is: past an opening quote, and
+ * only while the text on the way is the value itself (no escapes or line breaks); else 0.
+ */
+function within(text: string, offset: number, n: number | undefined): number {
+  if (n === undefined || n < 0) return 0;
+  const quote = text[offset] === '"' || text[offset] === "'" ? 1 : 0;
+  const way = text.slice(offset + quote, offset + quote + n);
+  return way.length === n && !/[\\\n\r]/.test(way) ? quote + n : 0;
 }

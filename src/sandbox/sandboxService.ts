@@ -1,0 +1,99 @@
+/**
+ * The sandbox worker's API on an injected device request: one test run at a time on a device of
+ * the worker's own, requested on the first run and again after a loss, destroyed by `dispose`.
+ * Plain TypeScript, so Node tests drive it through a MessageChannel with a Dawn device; the
+ * worker file only adds `requestWorkerDevice` and comlink.
+ */
+import {
+  SANDBOX_PROTOCOL_VERSION,
+  type SandboxRunOutcome,
+  type SandboxWorkerApi,
+} from '../workers/sandboxProtocol.ts';
+import { runModelTests } from './modelTests.ts';
+
+export type SandboxDeviceRequest = () => Promise<
+  { readonly device: GPUDevice; readonly adapter: string } | { readonly reason: string }
+>;
+
+/** How long a failed run waits for `device.lost` before calling the failure an ordinary error. */
+const LOSS_GRACE_MS = 250;
+
+export function createSandboxService(requestDevice: SandboxDeviceRequest): SandboxWorkerApi {
+  let held: { device: GPUDevice; adapter: string; lost: Promise<string | null> } | null = null;
+  let running: AbortController | null = null;
+
+  const device = async () => {
+    if (held) return held;
+    const got = await requestDevice();
+    if ('reason' in got) return got;
+    const current = {
+      ...got,
+      // The loss message, or null when the device was destroyed on purpose.
+      lost: got.device.lost.then((info) => {
+        if (held === current) held = null;
+        return info.reason === 'destroyed' ? null : info.message || 'unknown reason';
+      }),
+    };
+    held = current;
+    return current;
+  };
+  const lostWithin = (lost: Promise<string | null>, ms: number) =>
+    Promise.race([lost, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))]);
+
+  return {
+    protocolVersion: () => SANDBOX_PROTOCOL_VERSION,
+
+    async runTests(request, onProgress): Promise<SandboxRunOutcome> {
+      if (running)
+        return {
+          status: 'failed',
+          reason: 'busy',
+          message:
+            'a test run is already in progress in this worker; cancel it or wait for it to end',
+          cases: [],
+        };
+      const controller = new AbortController();
+      running = controller;
+      try {
+        const got = await device();
+        if ('reason' in got)
+          return { status: 'failed', reason: 'no_webgpu', message: got.reason, cases: [] };
+        try {
+          return await runModelTests(got.device, got.adapter, request, {
+            signal: controller.signal,
+            onProgress,
+          });
+        } catch (error) {
+          const lost = await lostWithin(got.lost, LOSS_GRACE_MS);
+          if (lost !== null)
+            return {
+              status: 'failed',
+              reason: 'device_lost',
+              message: `the GPU device was lost (${lost}); run the tests again for a new device`,
+              cases: [],
+            };
+          throw error;
+        }
+      } catch (error) {
+        return {
+          status: 'failed',
+          reason: 'error',
+          message: error instanceof Error ? error.message : String(error),
+          cases: [],
+        };
+      } finally {
+        running = null;
+      }
+    },
+
+    cancel() {
+      running?.abort();
+    },
+
+    dispose() {
+      running?.abort();
+      held?.device.destroy();
+      held = null;
+    },
+  };
+}
