@@ -244,14 +244,60 @@ describe('Playback', () => {
     };
     const playback = new Playback(lagging, () => {});
     playback.open(summary);
+    await new Promise((r) => setTimeout(r, 5));
+    answers.shift()!(); // the first sample's answer
+    await new Promise((r) => setTimeout(r, 20));
     playback.seek(T0 + 5_000);
+    expect(answers).toHaveLength(1);
     playback.seek(T0 + 22_000);
     answers.shift()!(); // the T0 + 5 s answer, now stale
-    answers.shift()!();
+    await new Promise((r) => setTimeout(r, 20));
+    answers.shift()!(); // T0 + 22 s, asked once the stale one answered
     await new Promise((r) => setTimeout(r, 20));
     await settle(playback, { t: 0 });
     await expectShowsStore(playback, store, summary.id);
     expect(playback.telemetry.latest('ch0')).toBe(2_200);
+  });
+
+  it('keeps one latestAt and one window read in flight through a drag, and seeds its last cursor', async () => {
+    const { store, source, summary } = await recorded();
+    const seeds: { t: number; answer: () => void }[] = [];
+    const reads: [number, number][] = [];
+    const counting: PlaybackSource = {
+      neighbour: source.neighbour,
+      latestAt: (id, t, chs) =>
+        new Promise((resolve) =>
+          seeds.push({ t, answer: () => void store.latestAt(id, t, chs).then(resolve) }),
+        ),
+      window: (id, t0, t1, chs, limit) => {
+        reads.push([t0, t1]);
+        return source.window(id, t0, t1, chs, limit);
+      },
+    };
+    const playback = new Playback(counting, () => {});
+    playback.open(summary);
+    // A drag: 20 seeks before the worker answers the first seed.
+    for (let i = 1; i <= 20; i++) playback.seek(T0 + i * 1_000);
+    await new Promise((r) => setTimeout(r, 20));
+    expect(seeds.map((q) => q.t)).toEqual([T0]);
+    // The history waits for the seed, so the worker answers the seed first.
+    expect(reads).toEqual([]);
+    seeds[0]!.answer();
+    await new Promise((r) => setTimeout(r, 20));
+    // The stale answer is dropped and the drag's last cursor asked for, once.
+    expect(seeds.map((q) => q.t)).toEqual([T0, T0 + 20_000]);
+    expect(reads).toEqual([]);
+    expect(playback.state).toMatchObject({ cursor: T0 + 20_000, ready: false });
+    seeds[1]!.answer();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(playback.state).toMatchObject({ ready: true });
+    await expectShowsStore(playback, store, summary.id);
+    // Then the history behind the last cursor, from 10 s back; nothing for the cursors between.
+    expect(reads[0]![0]).toBe(T0 + 10_000);
+    await settle(playback, { t: 0 });
+    expect(playback.state).toMatchObject({ ready: true, buffering: false });
+    expect(reads.every(([t0]) => t0 >= T0 + 10_000)).toBe(true);
+    await expectShowsStore(playback, store, summary.id);
   });
 
   it('pauses with a problem when the recording cannot be read, and says why', async () => {

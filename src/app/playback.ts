@@ -97,7 +97,15 @@ export class Playback {
   private due = 0;
   /** Device time up to which (exclusive) the recording has been read. */
   private readThrough = 0;
+  /**
+   * A window read is in flight. Reads are not abandoned by a seek: one at a time reaches the
+   * recorder worker, and a stale one's answer is dropped and the current read started.
+   */
   private reading = false;
+  /** A `latestAt` seed is in flight; like reads, one at a time reaches the worker. */
+  private seeding = false;
+  /** A seek came while a seed was in flight: seed the cursor then current when it answers. */
+  private seedWanted = false;
   /** Bumped by every open and seek, so a late window of an older read is discarded. */
   private generation = 0;
   /**
@@ -253,7 +261,6 @@ export class Playback {
     this.pending = [];
     this.due = 0;
     this.readThrough = Math.max(v.start, cursor - this.historyMs);
-    this.reading = false;
     this.catchingUp = true;
     this.seeded = false;
     this.onRestart?.();
@@ -271,15 +278,36 @@ export class Playback {
   /**
    * Asks for every channel's latest sample at the cursor, and shows them unless the reads have
    * reached the cursor first: one chunk per channel instead of seconds of history for all.
+   *
+   * A drag seeks many times a second, faster than the worker answers: only one seed is in
+   * flight, and when it answers the cursor of the latest seek is seeded next (the ones between
+   * are never asked for). History reads wait for the seed, so the worker answers it first.
    */
   private seed(recordingId: string, cursor: number): void {
     const latestAt = this.source.latestAt;
     const channels = this.recording?.channels.map((c) => c.id) ?? [];
     if (latestAt === undefined || channels.length === 0) return;
+    if (this.seeding) {
+      this.seedWanted = true;
+      return;
+    }
+    this.seeding = true;
     const generation = this.generation;
+    const answered = () => {
+      this.seeding = false;
+      const v = this.view;
+      if (this.seedWanted && v.mode === 'playback' && this.catchingUp) {
+        this.seedWanted = false;
+        this.seed(v.recordingId, v.cursor);
+      } else this.seedWanted = false;
+      this.readAhead();
+    };
     latestAt(recordingId, cursor, channels).then(
       (latest) => {
-        if (generation !== this.generation || !this.catchingUp) return;
+        if (generation !== this.generation || !this.catchingUp) {
+          answered();
+          return;
+        }
         const samples: Sample[] = [];
         for (const s of latest)
           if (s !== null) samples.push([s.channel, s.time, s.value, s.receiveTime]);
@@ -287,9 +315,10 @@ export class Playback {
         this.display.ingest(samples, cursor);
         this.seeded = true;
         if (this.view.mode === 'playback' && !this.view.ready) this.update({ ready: true });
+        answered();
       },
       // The history read still brings the values; a failing read reports itself there.
-      () => undefined,
+      answered,
     );
   }
 
@@ -354,6 +383,8 @@ export class Playback {
 
   private readAhead(): void {
     if (this.view.mode !== 'playback' || this.reading) return;
+    // After a seek the seed goes first (see `seed`).
+    if (this.seeding && this.catchingUp) return;
     const v = this.view;
     // A growing recording is read only up to where every channel has surely arrived.
     const limit = v.growing ? v.end + 1 - GROWING_MARGIN_MS : v.end + 1;
@@ -365,8 +396,11 @@ export class Playback {
     this.reading = true;
     this.source.window(v.recordingId, t0, t1, null, this.pageLimit).then(
       (page) => {
-        if (generation !== this.generation) return;
         this.reading = false;
+        if (generation !== this.generation) {
+          this.readAhead();
+          return;
+        }
         for (const sample of decodeSampleBatch(page.batch)) this.pending.push(sample);
         this.readThrough = page.complete ? t1 : page.next;
         const current = this.playing();
@@ -376,8 +410,11 @@ export class Playback {
         this.readAhead();
       },
       (error: unknown) => {
-        if (generation !== this.generation) return;
         this.reading = false;
+        if (generation !== this.generation) {
+          this.readAhead();
+          return;
+        }
         this.update({
           playing: false,
           problem: `cannot read the recording: ${error instanceof Error ? error.message : String(error)}`,
