@@ -116,7 +116,11 @@ export function memberStrain(
   const dux = state[sb]! - state[sa]!;
   const duy = state[sb + 1]! - state[sa + 1]!;
   const duz = state[sb + 2]! - state[sa + 2]!;
-  const length = Math.hypot(rx + dux, ry + duy, rz + duz);
+  const lx = rx + dux;
+  const ly = ry + duy;
+  const lz = rz + duz;
+  // Not Math.hypot: V8's is ~20× slower, and this runs for every member in every substep.
+  const length = Math.sqrt(lx * lx + ly * ly + lz * lz);
   const extension =
     (2 * (rx * dux + ry * duy + rz * duz) + (dux * dux + duy * duy + duz * duz)) /
     (length + restLength);
