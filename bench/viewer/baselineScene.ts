@@ -28,7 +28,7 @@ export function mountBaseline(
 ): BaselineScene {
   const width = container.clientWidth;
   const height = container.clientHeight;
-  const renderer = new THREE.WebGLRenderer({ antialias: true, preserveDrawingBuffer: true });
+  const renderer = new THREE.WebGLRenderer({ antialias: true });
   renderer.setPixelRatio(Math.min(2, Math.max(1, window.devicePixelRatio)));
   renderer.setSize(width, height);
   renderer.toneMapping = THREE.ACESFilmicToneMapping;

@@ -538,7 +538,7 @@ export function TwinCanvas({ twin, source }: StructureProps) {
         far: 2000,
       }}
       dpr={[1, 2]}
-      gl={{ antialias: true, preserveDrawingBuffer: true }}
+      gl={{ antialias: true }}
       onPointerMissed={() => select(null)}
     >
       <color attach="background" args={[twin.background]} />
