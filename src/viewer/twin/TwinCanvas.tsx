@@ -95,10 +95,28 @@ function Primitive({ entity }: { readonly entity: EntityDocument }) {
   );
 }
 
+/**
+ * Node and marker shapes. Spheres are 8 × 6 segments (80 triangles): a twin has thousands, and
+ * on a software renderer the frame rate follows the triangle count (the viewer bench's tower
+ * drew 0.34 → 0.49 frames a second on SwiftShader with these and open member tubes).
+ */
 function markerGeometry(shape: EntityDocument['shape'], radius: number): THREE.BufferGeometry {
   if (shape === 'box') return new THREE.BoxGeometry(radius * 2, radius * 2, radius * 2);
   if (shape === 'octahedron') return new THREE.OctahedronGeometry(radius, 0);
-  return new THREE.SphereGeometry(radius, 12, 8);
+  return new THREE.SphereGeometry(radius, 8, 6);
+}
+
+/**
+ * A member's tube: 8 sides, open at both ends when every end sits inside a node shape at least
+ * as wide as the thickest member (the caps would never be seen), closed otherwise.
+ */
+function memberGeometry(
+  members: EntityDocument | undefined,
+  nodes: EntityDocument | undefined,
+): THREE.CylinderGeometry {
+  const radii = [members?.radius ?? 0.05, ...Object.values(members?.radiusByRole ?? {})];
+  const covered = nodes !== undefined && (nodes.radius ?? 0.1) >= Math.max(...radii);
+  return new THREE.CylinderGeometry(1, 1, 1, 8, 1, covered);
 }
 
 /** Where each sensor's marker sits: a node, or a member's midpoint, and its slot there. */
@@ -131,6 +149,11 @@ function Structure({ twin, source }: StructureProps) {
   const entity = (kind: EntityDocument['kind']) => twin.scene.find((e) => e.kind === kind);
   const membersEntity = entity('members');
   const nodesEntity = entity('nodes');
+  const memberTube = useMemo(
+    () => memberGeometry(membersEntity, nodesEntity),
+    [membersEntity, nodesEntity],
+  );
+  useEffect(() => () => memberTube.dispose(), [memberTube]);
   const sensorsEntity = entity('sensors');
   const ghostEntity = entity('ghost');
   const surfaces = twin.scene.filter((e) => e.kind === 'surface');
@@ -384,7 +407,7 @@ function Structure({ twin, source }: StructureProps) {
             if (e.instanceId !== undefined) select({ kind: 'member', index: e.instanceId });
           }}
         >
-          <cylinderGeometry args={[1, 1, 1, 10]} />
+          <primitive object={memberTube} attach="geometry" />
           <meshStandardMaterial
             metalness={membersEntity.metalness ?? 0.55}
             roughness={membersEntity.roughness ?? 0.4}
