@@ -17,6 +17,7 @@ import { SimPanel } from './SimPanel.tsx';
 import { ConnectionBadge, SimBadge } from './StatusBadges.tsx';
 import { SidePanel } from './SidePanel.tsx';
 import { useWorkbenchState } from './WorkbenchContext.tsx';
+import { portalHref } from '../portal/portalRoute.ts';
 
 /** The colour legend of the twin file's `colorBy`, and how much larger displacements are drawn. */
 function SceneOverlay() {
@@ -183,6 +184,9 @@ function AppShell() {
           </span>
         </div>
         <div className="badges">
+          <a className="portal-link" href={portalHref(location.search)} data-testid="portal-link">
+            Model portal
+          </a>
           <ConnectionBadge />
           <SimBadge />
         </div>
