@@ -103,7 +103,14 @@ export async function startServer(
 ): Promise<RunningServer> {
   const tsxCli = require.resolve('tsx/cli');
   const child: ChildProcess = spawn(process.execPath, [tsxCli, 'server/main.ts'], {
-    env: { ...process.env, TWINBENCH_PORT: '0', TWINBENCH_MQTT_PORT: '0', ...extraEnv },
+    env: {
+      ...process.env,
+      TWINBENCH_PORT: '0',
+      TWINBENCH_MQTT_PORT: '0',
+      // A registry of its own: never the checkout's .twinbench/registry, which another server may hold.
+      TWINBENCH_REGISTRY_DIR: 'memory://',
+      ...extraEnv,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';

@@ -10,6 +10,7 @@ import { msToNs } from '../src/protocol/nanoTime.ts';
 import { RELAY_WS_PATH } from '../src/protocol/relay.ts';
 import { startTwinbench, type TwinbenchServer } from './app.ts';
 import { DEFAULT_CONFIG } from './config.ts';
+import { PGLITE_MEMORY } from './registry/db/index.ts';
 import { createMemoryLogger } from './logger.ts';
 import { waitFor } from './testing/waitFor.ts';
 
@@ -22,6 +23,7 @@ beforeAll(async () => {
   app = await startTwinbench(
     {
       ...DEFAULT_CONFIG,
+      registry: { ...DEFAULT_CONFIG.registry, dataDir: PGLITE_MEMORY },
       port: 0,
       mqtt: { kind: 'embedded', port: 0 },
       staticDir: '.test-results/no-such-build',

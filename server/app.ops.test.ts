@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DEAD_LETTER_TOPIC_PREFIX, startTwinbench, type TwinbenchServer } from './app.ts';
 import { AuthConfigError } from './auth/authErrors.ts';
 import { DEFAULT_CONFIG } from './config.ts';
+import { PGLITE_MEMORY } from './registry/db/index.ts';
 import { createMemoryLogger } from './logger.ts';
 import { waitFor } from './testing/waitFor.ts';
 import { WsTestClient } from './testing/wsTestClient.ts';
@@ -15,6 +16,7 @@ beforeAll(async () => {
   app = await startTwinbench(
     {
       ...DEFAULT_CONFIG,
+      registry: { ...DEFAULT_CONFIG.registry, dataDir: PGLITE_MEMORY },
       port: 0,
       mqtt: { kind: 'embedded', port: 0 },
       staticDir: '.test-results/no-such-build',
@@ -26,6 +28,24 @@ beforeAll(async () => {
 afterAll(() => app.close());
 
 describe('the server for operators', () => {
+  it('serves the model registry, with the anonymous role on loopback', async () => {
+    const models = await fetch(`${app.url}api/registry/models`);
+    expect(models.status).toBe(200);
+    expect(await models.json()).toEqual({ models: [] });
+    const publish = await fetch(`${app.url}api/registry/models/pid/versions`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: '{}',
+    });
+    expect(publish.status).toBe(403);
+    const { error } = (await publish.json()) as { error: { message: string } };
+    expect(error.message).toContain('TWINBENCH_ANONYMOUS_ROLE=author');
+    const openApi = (await (await fetch(`${app.url}api/registry/openapi.json`)).json()) as {
+      openapi: string;
+    };
+    expect(openApi.openapi).toBe('3.1.0');
+  });
+
   it('says loudly that anyone on this machine may connect in the embedded default', () => {
     expect(
       logger.lines.find((l) => l.level === 'warn' && l.line.startsWith('AUTH DISABLED')),
@@ -100,7 +120,15 @@ describe('the server for operators', () => {
 
   it('refuses to start anonymous on a public interface, naming the fix', async () => {
     await expect(
-      startTwinbench({ ...DEFAULT_CONFIG, host: '0.0.0.0', port: 0 }, createMemoryLogger()),
+      startTwinbench(
+        {
+          ...DEFAULT_CONFIG,
+          registry: { ...DEFAULT_CONFIG.registry, dataDir: PGLITE_MEMORY },
+          host: '0.0.0.0',
+          port: 0,
+        },
+        createMemoryLogger(),
+      ),
     ).rejects.toThrow(AuthConfigError);
   });
 

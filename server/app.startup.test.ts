@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTwinbench } from './app.ts';
 import { DEFAULT_CONFIG } from './config.ts';
+import { PGLITE_MEMORY } from './registry/db/index.ts';
 import { StartupError } from './errors.ts';
 import { createMemoryLogger } from './logger.ts';
 import { waitFor } from './testing/waitFor.ts';
@@ -23,7 +24,12 @@ describe('startTwinbench failures', () => {
   it('reports a taken HTTP port and closes what it had started', async () => {
     const before = handles();
     const error = await startTwinbench(
-      { ...DEFAULT_CONFIG, port: blockedPort, mqtt: { kind: 'embedded', port: 0 } },
+      {
+        ...DEFAULT_CONFIG,
+        registry: { ...DEFAULT_CONFIG.registry, dataDir: PGLITE_MEMORY },
+        port: blockedPort,
+        mqtt: { kind: 'embedded', port: 0 },
+      },
       createMemoryLogger(),
     ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(StartupError);
@@ -34,7 +40,12 @@ describe('startTwinbench failures', () => {
 
   it('reports a taken MQTT port', async () => {
     const error = await startTwinbench(
-      { ...DEFAULT_CONFIG, port: 0, mqtt: { kind: 'embedded', port: blockedPort } },
+      {
+        ...DEFAULT_CONFIG,
+        registry: { ...DEFAULT_CONFIG.registry, dataDir: PGLITE_MEMORY },
+        port: 0,
+        mqtt: { kind: 'embedded', port: blockedPort },
+      },
       createMemoryLogger(),
     ).catch((e: unknown) => e);
     expect(error).toMatchObject({ reason: 'port_in_use' });

@@ -4,6 +4,7 @@ import { FOOTBRIDGE_TOPIC_PREFIX } from '../src/protocol/telemetry.ts';
 import { STATUS_CHANNELS } from '../src/twin/footbridge.ts';
 import { startTwinbench, type TwinbenchServer } from './app.ts';
 import { DEFAULT_CONFIG } from './config.ts';
+import { PGLITE_MEMORY } from './registry/db/index.ts';
 import { createMemoryLogger } from './logger.ts';
 import { waitFor } from './testing/waitFor.ts';
 import { WsTestClient } from './testing/wsTestClient.ts';
@@ -26,6 +27,7 @@ beforeAll(async () => {
   app = await startTwinbench(
     {
       ...DEFAULT_CONFIG,
+      registry: { ...DEFAULT_CONFIG.registry, dataDir: PGLITE_MEMORY },
       port: 0,
       mqtt: { kind: 'embedded', port: 0 },
       staticDir: '.test-results/no-such-build',

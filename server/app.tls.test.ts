@@ -8,6 +8,7 @@ import WebSocket from 'ws';
 import { RELAY_WS_PATH } from '../src/protocol/relay.ts';
 import { startTwinbench, type TwinbenchServer } from './app.ts';
 import { DEFAULT_CONFIG } from './config.ts';
+import { PGLITE_MEMORY } from './registry/db/index.ts';
 import { StartupError } from './errors.ts';
 import { createMemoryLogger } from './logger.ts';
 
@@ -32,6 +33,7 @@ beforeAll(async () => {
   app = await startTwinbench(
     {
       ...DEFAULT_CONFIG,
+      registry: { ...DEFAULT_CONFIG.registry, dataDir: PGLITE_MEMORY },
       port: 0,
       mqtt: { kind: 'embedded', port: 0 },
       fleet: false,
@@ -67,6 +69,7 @@ describe('the server with a TLS certificate', () => {
     const error = await startTwinbench(
       {
         ...DEFAULT_CONFIG,
+        registry: { ...DEFAULT_CONFIG.registry, dataDir: PGLITE_MEMORY },
         port: 0,
         mqtt: { kind: 'embedded', port: 0 },
         fleet: false,

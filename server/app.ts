@@ -7,6 +7,8 @@ import { createAcl, defaultAclConfig } from './auth/acl.ts';
 import { createRelayAuth } from './auth/relayAuth.ts';
 import { createDeadLetterRoute } from './http/deadLetterRoute.ts';
 import { createOpsRoutes } from './http/opsRoutes.ts';
+import { createRegistryRoutes } from './registry/http/registryRoutes.ts';
+import { startRegistry } from './registry/startRegistry.ts';
 import { loadMapping } from './ingest/loadMapping.ts';
 import { createHealthCheck } from './metrics/health.ts';
 import {
@@ -110,9 +112,10 @@ async function listenHttp(server: Server, host: string, port: number): Promise<n
 }
 
 /**
- * Starts the whole server: the embedded MQTT broker (unless an external one is configured), the
- * simulated sensor fleet, the relay (MQTT and optional Kafka sources, hub, WebSocket endpoint)
- * and the static app, on one HTTP server. On failure everything already started is closed again
+ * Starts the whole server: the model registry (its database and run log), the embedded MQTT
+ * broker (unless an external one is configured), the simulated sensor fleet, the relay (MQTT and
+ * optional Kafka sources, hub, WebSocket endpoint), the registry's HTTP API and the static app,
+ * on one HTTP server. On failure everything already started is closed again
  * and the error (a StartupError for port problems) is thrown.
  *
  * @example
@@ -140,6 +143,10 @@ export async function startTwinbench(
     const auth = await createRelayAuth({ config: config.auth, host: config.host });
     if (auth.mode.kind === 'anonymous') logger.warn(auth.description);
     else logger.info(auth.description);
+
+    // Before the broker: a registry database that cannot be opened stops startup here.
+    const modelRegistry = await startRegistry(config.registry, { logger });
+    closers.push(() => modelRegistry.close());
 
     let mqttUrl: string;
     if (config.mqtt.kind === 'embedded') {
@@ -236,9 +243,20 @@ export async function startTwinbench(
       logger: logger.child('ops'),
     });
     const deadLetters = createDeadLetterRoute(mapper.deadLetters);
+    const registryRoutes = createRegistryRoutes({
+      db: modelRegistry.db,
+      log: modelRegistry.log,
+      authenticate: (request) => auth.authenticate(request),
+      logger: logger.child('registry'),
+    });
     const web = createStaticHandler(config.staticDir);
     const server = await createWebServer(config.tls, (request, response) => {
-      if (!ops(request, response) && !deadLetters(request, response)) web(request, response);
+      if (
+        !ops(request, response) &&
+        !deadLetters(request, response) &&
+        !registryRoutes.handle(request, response)
+      )
+        web(request, response);
     });
     closers.push(
       () =>

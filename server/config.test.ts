@@ -45,6 +45,10 @@ describe('loadConfig', () => {
       TWINBENCH_ANONYMOUS_ROLE: 'viewer',
       TWINBENCH_LOG_FORMAT: 'json',
       TWINBENCH_MAPPING: 'plant.yaml',
+      TWINBENCH_REGISTRY_DIR: '/var/lib/twinbench/registry',
+      DATABASE_URL: 'postgres://twin:pw@db.local:5432/twinbench',
+      TWINBENCH_RUNLOG_KEY_FILE: 'a.pem, b.pem',
+      TWINBENCH_RUNLOG_ORIGIN: 'twin.example.org/runlog',
     });
     expect(config).toEqual({
       host: '0.0.0.0',
@@ -69,7 +73,32 @@ describe('loadConfig', () => {
       logFormat: 'json',
       mappingFile: 'plant.yaml',
       tls: null,
+      registry: {
+        dataDir: '/var/lib/twinbench/registry',
+        databaseUrl: 'postgres://twin:pw@db.local:5432/twinbench',
+        runLogKeyFiles: ['a.pem', 'b.pem'],
+        runLogOrigin: 'twin.example.org/runlog',
+      },
     });
+  });
+
+  it('keeps the registry in .twinbench/registry with PGlite unless DATABASE_URL is set', () => {
+    expect(DEFAULT_CONFIG.registry).toEqual({
+      dataDir: '.twinbench/registry',
+      databaseUrl: null,
+      runLogKeyFiles: [],
+      runLogOrigin: null,
+    });
+  });
+
+  it('refuses a DATABASE_URL that is not a PostgreSQL URL, without repeating it', () => {
+    const error = configError({ DATABASE_URL: 'mysql://root:hunter2@db/x' });
+    expect(error.reason).toBe('invalid_url');
+    expect(error.message).toMatch(/postgres:\/\//);
+    expect(error.message).not.toContain('hunter2');
+    expect(configError({ TWINBENCH_RUNLOG_ORIGIN: 'has space' }).message).toMatch(
+      /TWINBENCH_RUNLOG_ORIGIN/,
+    );
   });
 
   it('uses the embedded broker port when no URL is set, 0 meaning any free port', () => {

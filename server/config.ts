@@ -1,6 +1,9 @@
 import { FOOTBRIDGE_TOPIC_PREFIX } from '../src/protocol/telemetry.ts';
 import { DEFAULT_AUTH_CONFIG, loadAuthConfig, type AuthConfig } from './auth/authConfig.ts';
 import { ConfigError } from './errors.ts';
+import { describeDatabaseUrl } from './registry/db/databaseUrl.ts';
+import { RegistryDbError } from './registry/db/errors.ts';
+import { isNoteKeyName } from '../src/shared/merkle/signedNote.ts';
 import type { KafkaStart } from './relay/kafkaSource.ts';
 
 /** Where the relay's MQTT traffic goes: the broker inside this process, or one you run. */
@@ -16,6 +19,22 @@ export interface KafkaConfig {
   readonly start: KafkaStart;
   /** The relay's consumer group (TWINBENCH_KAFKA_GROUP); null: one per host and port. */
   readonly groupId: string | null;
+}
+
+/** The model registry's storage and the run log's signing key (docs/registry.md). */
+export interface RegistryConfig {
+  /**
+   * PGlite's data directory (TWINBENCH_REGISTRY_DIR), relative to the server's working
+   * directory, or `memory://` for a registry that lives as long as the process. Unused when
+   * `databaseUrl` is set.
+   */
+  readonly dataDir: string;
+  /** DATABASE_URL: a PostgreSQL server instead of PGlite. */
+  readonly databaseUrl: string | null;
+  /** TWINBENCH_RUNLOG_KEY_FILE: PEM Ed25519 private key files; empty: the development key. */
+  readonly runLogKeyFiles: readonly string[];
+  /** TWINBENCH_RUNLOG_ORIGIN: the run log's name in its checkpoints; null: the default. */
+  readonly runLogOrigin: string | null;
 }
 
 export interface TwinbenchConfig {
@@ -46,6 +65,7 @@ export interface TwinbenchConfig {
   readonly mappingFile: string | null;
   /** PEM certificate and key files: serve HTTPS and WSS; null for plain HTTP. */
   readonly tls: { readonly certFile: string; readonly keyFile: string } | null;
+  readonly registry: RegistryConfig;
 }
 
 export const DEFAULT_CONFIG: TwinbenchConfig = {
@@ -62,6 +82,12 @@ export const DEFAULT_CONFIG: TwinbenchConfig = {
   logFormat: 'text',
   mappingFile: null,
   tls: null,
+  registry: {
+    dataDir: '.twinbench/registry',
+    databaseUrl: null,
+    runLogKeyFiles: [],
+    runLogOrigin: null,
+  },
 };
 
 export const DEFAULT_KAFKA_TOPICS = ['twinbench.telemetry'] as const;
@@ -239,6 +265,31 @@ function parseSeed(env: Env): number {
   return seed;
 }
 
+function parseRegistry(env: Env): RegistryConfig {
+  const databaseUrl = read(env, 'DATABASE_URL') ?? null;
+  if (databaseUrl !== null) {
+    try {
+      describeDatabaseUrl(databaseUrl);
+    } catch (error) {
+      if (error instanceof RegistryDbError) throw new ConfigError('invalid_url', error.message);
+      throw error;
+    }
+  }
+  const origin = read(env, 'TWINBENCH_RUNLOG_ORIGIN') ?? null;
+  if (origin !== null && !isNoteKeyName(origin)) {
+    throw new ConfigError(
+      'invalid_value',
+      `TWINBENCH_RUNLOG_ORIGIN=${JSON.stringify(origin)} is not a log name: use a schema-less URL without spaces or "+", e.g. twinbench.example.org/runlog.`,
+    );
+  }
+  return {
+    dataDir: read(env, 'TWINBENCH_REGISTRY_DIR') ?? DEFAULT_CONFIG.registry.dataDir,
+    databaseUrl,
+    runLogKeyFiles: parseList(read(env, 'TWINBENCH_RUNLOG_KEY_FILE') ?? ''),
+    runLogOrigin: origin,
+  };
+}
+
 /**
  * Reads the server configuration from environment variables (merged with a config file and
  * flags by configSources.ts); throws a ConfigError naming the variable and a valid value when
@@ -289,5 +340,6 @@ export function loadConfig(env: Env): TwinbenchConfig {
     logFormat: parseLogFormat(env),
     mappingFile: read(env, 'TWINBENCH_MAPPING') ?? null,
     tls: parseTls(env),
+    registry: parseRegistry(env),
   };
 }

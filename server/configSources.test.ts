@@ -39,6 +39,22 @@ describe('config from file, environment and flags', () => {
     expect(parseFlags(['--no-fleet']).settings).toEqual({ TWINBENCH_FLEET: '0' });
   });
 
+  it('takes the registry settings from a file or flags like the others', () => {
+    const path = file(
+      'registry.yaml',
+      'registry-dir: /srv/registry\nrunlog-key-file: [a.pem, b.pem]\n',
+    );
+    const config = loadConfig(
+      mergeConfigSources(['--config', path, '--database-url', 'postgres://u@h:5432/d'], {}),
+    );
+    expect(config.registry).toEqual({
+      dataDir: '/srv/registry',
+      databaseUrl: 'postgres://u@h:5432/d',
+      runLogKeyFiles: ['a.pem', 'b.pem'],
+      runLogOrigin: null,
+    });
+  });
+
   it('refuses unknown settings and bad files, saying where', () => {
     expect(() => mergeConfigSources(['--prot', '80'], {})).toThrow(
       /flag --prot: unknown setting "prot". Known settings: host, port,/,

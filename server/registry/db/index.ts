@@ -30,9 +30,16 @@ export type { RunLogLeaf } from './runLog.ts';
 export { compareSemver, compareVersionStrings, parseSemver, tryParseSemver } from './semver.ts';
 export type { Semver } from './semver.ts';
 export type { RegistryBackend, RegistryDb, SqlParam, SqlRow, SqlSession } from './sqlSession.ts';
+export {
+  bindSigningKey,
+  currentSigningKey,
+  setVersionLogIndex,
+  signingKeyHistory,
+} from './signingKeys.ts';
+export type { BindSigningKeyInput, SigningKeyRecord } from './signingKeys.ts';
 export { listTestResults, recordTestResults } from './testResults.ts';
 export type { TestResultInput, TestResultRecord, TestStatus } from './testResults.ts';
-export { getVersion, listVersions, publishVersion } from './versions.ts';
+export { getVersion, listVersions, publishVersion, resolveVersion } from './versions.ts';
 export type {
   PublishVersionInput,
   VersionArtifact,

@@ -106,4 +106,25 @@ export const REGISTRY_MIGRATIONS: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION run_log_leaves_append_only()`,
     ],
   },
+  {
+    version: 2,
+    name: "registry: authors' signing keys per model, publish entries in the run log",
+    statements: [
+      // The key an author's versions of a model must be signed with, bound on first publish;
+      // an admin rotating it retires the old row, so the history of keys is kept.
+      `CREATE TABLE model_signing_keys (
+        id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        model_id bigint NOT NULL REFERENCES models (id),
+        public_key bytea NOT NULL CHECK (octet_length(public_key) = 32),
+        principal text NOT NULL,
+        bound_by text NOT NULL,
+        bound_at timestamptz NOT NULL DEFAULT now(),
+        retired_at timestamptz
+      )`,
+      `CREATE UNIQUE INDEX model_signing_keys_current_key
+        ON model_signing_keys (model_id) WHERE retired_at IS NULL`,
+      // Where the version's publish entry sits in the run log (null until it is appended).
+      `ALTER TABLE versions ADD COLUMN run_log_index bigint CHECK (run_log_index >= 0)`,
+    ],
+  },
 ];

@@ -3,7 +3,7 @@ import { parseDigest, requireLength, toHex } from './bytes.ts';
 import { RegistryDbError } from './errors.ts';
 import { modelId } from './models.ts';
 import { isAliasName, requireActor } from './names.ts';
-import { bytesColumn, dateColumn, intColumn, textColumn } from './rows.ts';
+import { bytesColumn, dateColumn, intColumn, nullableTextColumn, textColumn } from './rows.ts';
 import { compareSemver, parseSemver, tryParseSemver } from './semver.ts';
 import { isUniqueViolation } from './sqlErrors.ts';
 import type { SqlRow, SqlSession } from './sqlSession.ts';
@@ -41,6 +41,8 @@ export interface VersionSummary {
   readonly publicKey: Uint8Array;
   readonly publishedBy: string;
   readonly publishedAt: Date;
+  /** Where the version's `publish` entry sits in the run log; null until it is appended. */
+  readonly runLogIndex: number | null;
 }
 
 export interface VersionRecord extends VersionSummary {
@@ -49,9 +51,11 @@ export interface VersionRecord extends VersionSummary {
 }
 
 const SUMMARY_COLUMNS = `m.name AS model, v.id, v.version, v.content_digest, v.manifest,
-  v.signature, v.public_key, v.published_by, v.published_at`;
+  v.signature, v.public_key, v.published_by, v.published_at, v.run_log_index::text AS run_log_index`;
 
 function toSummary(row: SqlRow): VersionSummary {
+  // Read as text: pg returns int8 as a string, PGlite as a number.
+  const logIndex = nullableTextColumn(row, 'run_log_index');
   return {
     model: textColumn(row, 'model'),
     version: textColumn(row, 'version'),
@@ -61,6 +65,7 @@ function toSummary(row: SqlRow): VersionSummary {
     publicKey: bytesColumn(row, 'public_key'),
     publishedBy: textColumn(row, 'published_by'),
     publishedAt: dateColumn(row, 'published_at'),
+    runLogIndex: logIndex === null ? null : Number(logIndex),
   };
 }
 

@@ -18,6 +18,12 @@ import {
 import { intColumn } from '../rows.ts';
 import { REGISTRY_MIGRATIONS } from '../schema.ts';
 import type { RegistryDb, SqlSession } from '../sqlSession.ts';
+import {
+  bindSigningKey,
+  currentSigningKey,
+  setVersionLogIndex,
+  signingKeyHistory,
+} from '../signingKeys.ts';
 import { listTestResults, recordTestResults } from '../testResults.ts';
 import { getVersion, listVersions, publishVersion, type PublishVersionInput } from '../versions.ts';
 
@@ -645,6 +651,57 @@ export function registryDbSuite(label: string, open: OpenFreshRegistryDb): void 
         const audit = await b.audit();
         expect(audit.ok).toBe(false);
         expect(audit.problems[0]).toMatchObject({ index: 3 });
+      });
+    });
+
+    describe('signing keys', () => {
+      it('binds a key to a model, and rotating retires the old one but keeps it', async (ctx) => {
+        const db = await fresh(ctx);
+        await createModel(db, { name: 'heat-plate', owner: 'ada' });
+        expect(await currentSigningKey(db, 'heat-plate')).toBeNull();
+        const first = new Uint8Array(randomBytes(32));
+        await bindSigningKey(db, {
+          model: 'heat-plate',
+          publicKey: first,
+          principal: 'ada',
+          boundBy: 'ada',
+        });
+        const second = new Uint8Array(randomBytes(32));
+        await bindSigningKey(db, {
+          model: 'heat-plate',
+          publicKey: second,
+          principal: 'bob',
+          boundBy: 'root',
+        });
+        expect(await currentSigningKey(db, 'heat-plate')).toMatchObject({
+          publicKey: second,
+          principal: 'bob',
+          boundBy: 'root',
+          retiredAt: null,
+        });
+        const history = await signingKeyHistory(db, 'heat-plate');
+        expect(history.map((key) => key.principal)).toEqual(['ada', 'bob']);
+        expect(history[0]!.retiredAt).toBeInstanceOf(Date);
+        await expectRegistryError(
+          bindSigningKey(db, {
+            model: 'heat-plate',
+            publicKey: new Uint8Array(31),
+            principal: 'x',
+            boundBy: 'x',
+          }),
+          'bad_input',
+        );
+        await expectRegistryError(currentSigningKey(db, 'nope'), 'unknown_model');
+      });
+
+      it("records where a version's publish entry sits in the run log", async (ctx) => {
+        const db = await fresh(ctx);
+        await createModel(db, { name: 'heat-plate', owner: 'ada' });
+        await publish(db, 'heat-plate', '1.0.0');
+        expect((await getVersion(db, 'heat-plate', '1.0.0')).runLogIndex).toBeNull();
+        await setVersionLogIndex(db, 'heat-plate', '1.0.0', 41);
+        expect((await getVersion(db, 'heat-plate', '1.0.0')).runLogIndex).toBe(41);
+        expect((await listVersions(db, 'heat-plate'))[0]!.runLogIndex).toBe(41);
       });
     });
 
