@@ -24,6 +24,7 @@ function frame(time: number, residual: [number, number], settling = false): Shad
       settling,
       inputFill: 0,
       degraded: false,
+      thresholdScale: 1,
     },
     counters,
     waitingForInputs: false,

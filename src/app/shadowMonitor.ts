@@ -33,12 +33,14 @@ export interface ShadowState {
   /**
    * `waiting`: no measured inputs arrive (or the channel table lacks some); `settling`: the
    * model has just (re)started; `degraded`: it missed more of its inputs than it can ignore
-   * (rows late or lost), so residuals are not counted; `watching`: residuals are compared with
-   * the alert rules.
+   * (rows late or lost), so alerts need `thresholdScale` times the threshold; `watching`:
+   * residuals are compared with the alert rules.
    */
   readonly phase: 'starting' | 'waiting' | 'settling' | 'degraded' | 'watching';
   /** Share of the model's input values it did not receive, over about one decay time. */
   readonly inputFill: number;
+  /** While degraded, how many times the threshold a residual needs to fire an alert. */
+  readonly thresholdScale: number;
   /** Device time of the latest comparison. */
   readonly time: number | null;
   readonly sensors: readonly SensorResidual[];
@@ -56,6 +58,7 @@ export const INITIAL_SHADOW_STATE: ShadowState = {
   alerts: [],
   missingInputs: [],
   inputFill: 0,
+  thresholdScale: 1,
   rowsStepped: 0,
   rowsSkipped: 0,
 };
@@ -144,6 +147,7 @@ export class ShadowMonitor {
       alerts: this.alerts,
       missingInputs: frame?.missingInputs ?? [],
       inputFill: residuals?.inputFill ?? 0,
+      thresholdScale: residuals?.thresholdScale ?? 1,
       rowsStepped: frame?.counters.rowsStepped ?? 0,
       rowsSkipped: frame?.counters.rowsSkipped ?? 0,
     };

@@ -108,14 +108,23 @@ describe('AlertRules', () => {
     expect(again.map((a) => a.firedAt - T0)).toEqual([11350, 11350]);
   });
 
-  it('does not count degraded frames: a model that missed inputs fires nothing until it has caught up', () => {
+  it('asks degraded frames for a residual over the threshold times their scale', () => {
+    const degraded = (from: number, ms: number, value: number, thresholdScale: number) =>
+      frames(from, ms, () => value, false, true).map((f) => ({ ...f, thresholdScale }));
     const rules = new AlertRules([strainRule]);
-    const during = frames(0, 5000, () => 9, false, true).flatMap((f) => rules.update(f).fired);
-    expect(during).toEqual([]);
-    expect(rules.rms('strain.bc.L7')).toBeNaN();
-    // Once the frames are whole again the rule needs its full window and duration.
-    const after = frames(5000, 2500, () => 9).flatMap((f) => rules.update(f).fired);
-    expect(after.map((a) => a.firedAt - T0)).toEqual([7000, 7000]);
+    // 1.5× the threshold from a model missing inputs (scale 2): nothing fires.
+    expect(degraded(0, 5000, 1.5, 2).flatMap((f) => rules.update(f).fired)).toEqual([]);
+    expect(rules.rms('strain.bc.L7')).toBeCloseTo(1.5);
+    // 3× fires, a rule's duration after the window's RMS passed 2 (250 ms into the 3s).
+    const fired = degraded(5000, 2000, 3, 2).flatMap((f) => rules.update(f).fired);
+    expect(fired.map((a) => a.firedAt - T0)).toEqual([6250, 6250]);
+    // An active alert does not clear on degraded frames still above the plain threshold…
+    const held = degraded(7000, 3000, 1.5, 2).flatMap((f) => rules.update(f).cleared);
+    expect(held).toEqual([]);
+    expect(rules.active()).toHaveLength(2);
+    // …but clears below it.
+    const cleared = degraded(10_000, 3000, 0.5, 2).flatMap((f) => rules.update(f).cleared);
+    expect(cleared).toHaveLength(2);
   });
 
   it('clears everything when time jumps back (a seek)', () => {

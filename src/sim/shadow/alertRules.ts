@@ -83,10 +83,8 @@ export interface AlertUpdate {
 }
 
 /** The part of a shadow frame the rules read. */
-export type AlertFrame = Pick<
-  ShadowResiduals,
-  'time' | 'sensors' | 'residual' | 'settling' | 'degraded'
->;
+export type AlertFrame = Pick<ShadowResiduals, 'time' | 'sensors' | 'residual' | 'settling'> &
+  Partial<Pick<ShadowResiduals, 'degraded' | 'thresholdScale'>>;
 
 interface Watch {
   readonly rule: AlertRule;
@@ -123,8 +121,10 @@ export function globPattern(glob: string): RegExp {
 
 /**
  * Residual alerts on shadow frames: pure, no GPU, for the main thread. Frames flagged `settling`
- * (the model has not caught up with the plant yet) or `degraded` (it missed some of its inputs)
- * are not counted and empty every window; a
+ * (the model has not caught up with the plant yet) are not counted and empty every window. From
+ * a `degraded` frame (the model missed some of its inputs) an alert fires only when the RMS is
+ * above the threshold times the frame's `thresholdScale`, and an active one does not clear while
+ * the RMS is above the plain threshold; a
  * frame earlier than the last one (a seek) starts everything afresh and clears active alerts.
  *
  * @example
@@ -175,13 +175,14 @@ export class AlertRules {
     const cleared: ClearedAlert[] = [];
     if (frame.time < this.lastTime) this.restart(frame.time, cleared);
     this.lastTime = frame.time;
+    const scale = frame.degraded ? Math.max(1, frame.thresholdScale ?? 2) : 1;
     frame.sensors.forEach((sensor, i) => {
       for (const w of this.watchesOf(sensor)) {
-        if (frame.settling || frame.degraded) {
+        if (frame.settling) {
           empty(w);
           continue;
         }
-        this.observe(w, frame.time, frame.residual[i]!, fired, cleared);
+        this.observe(w, frame.time, frame.residual[i]!, scale, fired, cleared);
       }
     });
     return { fired, cleared };
@@ -233,6 +234,7 @@ export class AlertRules {
     w: Watch,
     time: number,
     residual: number,
+    scale: number,
     fired: Alert[],
     cleared: ClearedAlert[],
   ): void {
@@ -256,6 +258,12 @@ export class AlertRules {
     if (time - w.since < w.rule.windowMs) return;
     const rms = rmsOf(w);
     const { threshold, forMs } = w.rule;
+    if (rms > threshold && rms <= threshold * scale) {
+      // Degraded: above the threshold but not by the margin. Neither fires nor clears.
+      w.aboveSince = null;
+      w.belowSince = null;
+      return;
+    }
     if (rms > threshold) {
       w.belowSince = null;
       if (w.active) return;

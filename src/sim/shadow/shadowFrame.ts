@@ -37,9 +37,14 @@ export interface ShadowResiduals {
   readonly inputFill: number;
   /**
    * `inputFill` is above the runner's `degradedFill`: the residuals reflect inputs the model
-   * missed as much as the plant, so alert rules do not count them.
+   * missed as well as the plant.
    */
   readonly degraded: boolean;
+  /**
+   * How much larger a residual must be to fire an alert from this frame: 1, or while degraded
+   * 1 + inputFill / degradedFill (2 at the onset, growing with the share of inputs missed).
+   */
+  readonly thresholdScale: number;
 }
 
 export interface ShadowCounters {

@@ -461,6 +461,8 @@ export class ShadowRunner {
       settling: chosen.time < this.settleUntil,
       inputFill: chosen.inputFill,
       degraded: chosen.inputFill > this.degradedFill,
+      thresholdScale:
+        chosen.inputFill > this.degradedFill ? 1 + chosen.inputFill / this.degradedFill : 1,
     };
   }
 }

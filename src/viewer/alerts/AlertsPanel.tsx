@@ -9,7 +9,7 @@ const PHASE_TEXT = {
   waiting: 'waiting for the measured inputs (deck loads, wind)',
   settling: 'settling: the model has just started from the measured state',
   degraded:
-    'degraded: measured inputs arrive late or are lost, so the model is missing loads the plant had; alerts are paused until it has caught up',
+    'degraded: measured inputs arrive late or are lost, so the model is missing loads the plant had; alerts need a larger residual until it has caught up',
   watching: 'watching: residuals are compared with the alert rules',
 } as const;
 
@@ -32,7 +32,7 @@ export function AlertsPanel() {
       <p className={shadow.phase === 'watching' ? 'ok-text' : 'muted'} data-testid="shadow-phase">
         {PHASE_TEXT[shadow.phase]}
         {shadow.phase === 'degraded'
-          ? ` (${(shadow.inputFill * 100).toFixed(1)} % of inputs missed)`
+          ? ` (${(shadow.inputFill * 100).toFixed(1)} % of inputs missed: ${shadow.thresholdScale.toFixed(1)}× the threshold)`
           : ''}
         {shadow.missingInputs.length > 0
           ? ` — the relay has no ${shadow.missingInputs.slice(0, 3).join(', ')}${shadow.missingInputs.length > 3 ? '…' : ''}`
