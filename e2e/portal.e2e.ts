@@ -126,7 +126,7 @@ describe('the model portal in Chromium', () => {
     await page.close();
   }, 420_000);
 
-  it('traps a loop that never ends, stops a run past its budget within 2 s, and stays responsive', async (ctx) => {
+  it('traps a loop that never ends, also with the loop cap raised to 2^32 − 2, within 2 s, stops a run past its budget, and stays responsive', async (ctx) => {
     const { page, pageErrors, ready } = await openPortal(requireChromium(ctx), 'pidPlant');
     const original = ready.files[KERNEL]!;
     // A loop whose bound the checker accepts (a const) but that never ends in practice.
@@ -157,15 +157,49 @@ describe('the model portal in Chromium', () => {
     expect(trapped.run.cases[0]!.failure).toMatch(/loop/);
     console.info(`loop guard: ${trapped.run.cases[0]!.failure}`);
 
-    // Work that stays under the guard's cap but outlasts the budget: 2^20 iterations a step
-    // (the cap raised to 2^22) for 600 steps. The watchdog must stop it.
+    // The case that froze the page's frames for minutes before the per-dispatch budget: the
+    // per-invocation cap raised as high as it goes, so only the dispatch's budget stops the loop.
+    await page.getByTestId('portal-run-loop-cap').fill(String(2 ** 32 - 2));
+    await page.getByTestId('portal-run-button').click();
+    const highCapClickedAt = Date.now();
+    const highCapGaps: number[] = [];
+    let firstStoppedMs = NaN;
+    for (;;) {
+      highCapGaps.push(
+        await page.evaluate(() => (window as unknown as Window).__twinbenchPortal.frameGaps(5)),
+      );
+      const s = await portalSnapshot(page);
+      if (Number.isNaN(firstStoppedMs) && s.run.cases.length > 0)
+        firstStoppedMs = Date.now() - highCapClickedAt;
+      if (s.run.phase === 'finished') break;
+      if (Date.now() - highCapClickedAt > 60_000) throw new Error(JSON.stringify(s.run));
+    }
+    const highCap = await portalSnapshot(page);
+    const highCapFinishedMs = Date.now() - highCapClickedAt;
+    expect(highCap.run.status).toBe('done');
+    expect(highCap.run.cases.map((c) => c.status)).toEqual(['failed', 'failed', 'failed']);
+    expect(highCap.run.cases[0]!.failure).toMatch(
+      /^pidPlant\.wgsl:\d+:3: the for loop of kernel pidPlant was running when the dispatch .* ran out of work: its invocations together went past 1048576 loop iterations in one dispatch .* raise limits\.maxDispatchIterations$/,
+    );
+    console.info(`dispatch budget: ${highCap.run.cases[0]!.failure}`);
+    console.info(
+      JSON.stringify({
+        maxLoopIterations: 2 ** 32 - 2,
+        firstCaseStoppedAndReportedAfterClickMs: firstStoppedMs,
+        runFinishedAfterClickMs: highCapFinishedMs,
+        runElapsedMs: highCap.run.elapsedMs,
+        maxFrameGapMs: Math.max(...highCapGaps),
+      }),
+    );
+    expect(firstStoppedMs).toBeLessThan(2000);
+    expect(Math.max(...highCapGaps)).toBeLessThan(1000);
+
+    // Work that stays under the guard's caps but outlasts the budget: 2^19 iterations a step
+    // (half the dispatch's budget; the cap raised to 2^22) for 600 steps. The watchdog must stop it.
     const budgetMs = 4000;
-    await type(page, KERNEL, forever.replace('4294967295u', '1048576u'));
+    await type(page, KERNEL, forever.replace('4294967295u', '524288u'));
     await waitForPortal(page, 'the long model checked', (s) => s.modelReady && !s.checking, 60_000);
     await page.getByTestId('portal-run-budget').fill(String(budgetMs / 1000));
-    // A cap that lets each dispatch loop a while and still ends it: a single dispatch that runs
-    // for seconds on SwiftShader holds Chromium's GPU process, and the page's compositor with it,
-    // until it ends (docs/portal.md, "Limits").
     await page.getByTestId('portal-run-loop-cap').fill(String(2 ** 22));
     await page.getByTestId('portal-run-button').click();
     const clickedAt = Date.now();
@@ -200,8 +234,8 @@ describe('the model portal in Chromium', () => {
     );
     expect(stopped.run.elapsedMs!).toBeLessThan(budgetMs + 2000);
     expect(reportedAfterMs).toBeLessThan(budgetMs + 2000);
-    // Frames need Chromium's GPU process, which SwiftShader holds while a dispatch runs (about
-    // 2^20 loop iterations here); the page's own thread answers at once.
+    // Frames need Chromium's GPU process, which SwiftShader holds while a dispatch runs (2^19
+    // loop iterations here); the page's own thread answers at once.
     expect(Math.max(...frameGaps)).toBeLessThan(2000);
     expect(Math.max(...evaluateMs)).toBeLessThan(1000);
     await expect

@@ -57,7 +57,7 @@ export async function runBatched(
       batches++;
       await sandbox.device.queue.onSubmittedWorkDone();
       const trap = await sandbox.takeTrap();
-      if (trap) throw new LoopTrapError(trap, step, sandbox.limits.maxLoopIterations);
+      if (trap) throw new LoopTrapError(trap, step, sandbox.limits);
       if (step % every === 0 || step === steps) onSample?.(step, state);
       onBatch?.(step);
     },

@@ -46,7 +46,7 @@ export async function gradientCheck(
 
   const adjoint = await model.gradient({ ...args, data, steps });
   const trap = await sandbox.takeTrap();
-  if (trap) throw new LoopTrapError(trap, steps, sandbox.limits.maxLoopIterations);
+  if (trap) throw new LoopTrapError(trap, steps, sandbox.limits);
 
   const wanted = new Set(dataSteps);
   const inWindow = (n: number) =>

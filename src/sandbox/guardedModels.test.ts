@@ -89,6 +89,13 @@ describe('loop guards keep results bit-identical (Dawn)', () => {
             }
           }
           expect(await sandbox.takeTrap()).toBeNull();
+          // The busiest dispatch's loop work against the per-dispatch budget: the margin.
+          const { peakDispatchIterations: peak } = sandbox.usage();
+          const budget = sandbox.limits.maxDispatchIterations;
+          console.info(
+            `${model.name}: busiest dispatch ran ${peak} loop iterations, ${budget} allowed (${peak === 0 ? 'no loops' : `margin ×${Math.floor(budget / peak)}`})`,
+          );
+          expect(peak * 16).toBeLessThan(budget);
         } finally {
           guarded.destroy();
           plain.destroy();

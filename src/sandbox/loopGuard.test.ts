@@ -2,7 +2,13 @@ import { describe, expect, it } from 'vitest';
 import { guardLoops, scanLoops } from './loopGuard.ts';
 import { SandboxError } from './sandboxError.ts';
 
-const options = { group: 1, maxIterations: 1000, firstSiteId: 5, file: 'k.wgsl' };
+const options = {
+  group: 1,
+  maxIterations: 1000,
+  maxDispatchIterations: 50_000,
+  firstSiteId: 5,
+  file: 'k.wgsl',
+};
 
 const threeLoops = `@group(0) @binding(0) var<storage, read_write> out: array<f32>;
 @compute @workgroup_size(1)
@@ -38,27 +44,86 @@ describe('loop guards', () => {
         }
         while (x < 100.0) { if (tb_sandbox_guard(7u)) { break; } x *= 2.0; } // a loop { } in a comment is not a loop
         out[0] = x;
-      }
+      tb_sandbox_flush(); }
 
 
       // ---- Twinbench sandbox: loop guards (src/sandbox/loopGuard.ts) ----
       @group(1) @binding(0) var<storage, read_write> tb_sandbox_trap: array<atomic<u32>, 4>;
+      @group(1) @binding(1) var<storage, read_write> tb_sandbox_work: atomic<u32>;
       var<private> tb_sandbox_iterations: u32;
+      // Iterations of this invocation not yet added to the dispatch's count.
+      var<private> tb_sandbox_pending: u32;
+      // Adds the pending iterations to the dispatch's count; the count after.
+      fn tb_sandbox_count() -> u32 {
+        let total = atomicAdd(&tb_sandbox_work, tb_sandbox_pending) + tb_sandbox_pending;
+        tb_sandbox_pending = 0u;
+        atomicMax(&tb_sandbox_trap[3], total);
+        return total;
+      }
+      fn tb_sandbox_stop(site: u32, reason: u32) -> bool {
+        tb_sandbox_iterations = 1000u;
+        if (atomicAdd(&tb_sandbox_trap[0], 1u) == 0u) {
+          atomicStore(&tb_sandbox_trap[1], site);
+          atomicStore(&tb_sandbox_trap[2], reason);
+        }
+        return true;
+      }
       // True when the loop at \`site\` must stop: this invocation's loops have run 1000
-      // iterations (the first invocation to get there records its site), or another one's have.
+      // iterations, or the dispatch's invocations together more than 50000 (the
+      // first invocation to find either records its site and reason), or another loop has stopped.
       fn tb_sandbox_guard(site: u32) -> bool {
         if (tb_sandbox_iterations >= 1000u) { return true; }
-        if ((tb_sandbox_iterations & 1023u) == 0u && atomicLoad(&tb_sandbox_trap[0]) != 0u) {
-          tb_sandbox_iterations = 1000u;
-          return true;
+        if ((tb_sandbox_iterations & 1023u) == 0u) {
+          if (atomicLoad(&tb_sandbox_trap[0]) != 0u) {
+            tb_sandbox_iterations = 1000u;
+            return true;
+          }
+          if (tb_sandbox_count() > 50000u) { return tb_sandbox_stop(site, 1u); }
         }
         tb_sandbox_iterations += 1u;
+        tb_sandbox_pending += 1u;
         if (tb_sandbox_iterations < 1000u) { return false; }
-        if (atomicAdd(&tb_sandbox_trap[0], 1u) == 0u) { atomicStore(&tb_sandbox_trap[1], site); }
-        return true;
+        return tb_sandbox_stop(site, 0u);
+      }
+      // Where the invocation ends: its last iterations count too.
+      fn tb_sandbox_flush() {
+        if (tb_sandbox_pending != 0u) { _ = tb_sandbox_count(); }
       }
       "
     `);
+  });
+
+  it("adds the invocation's last iterations to the dispatch's count where its entry point returns or ends", () => {
+    const source = `@group(0) @binding(0) var<storage, read_write> out: array<f32>;
+fn helper() -> f32 { return 1.0; }
+@compute @workgroup_size(1)
+fn early(@builtin(global_invocation_id) gid: vec3u) {
+  if (gid.x > 3u) { return; }
+  for (var i = 0u; i < gid.x; i++) { if (i == 2u) { return; } }
+  out[0] = helper();
+}
+@compute @workgroup_size(1)
+fn last() { loop { break; } return; }
+`;
+    const guarded = guardLoops(source, options);
+    const lines = guarded.code.split('\n');
+    expect(lines.slice(1, 10)).toEqual([
+      'fn helper() -> f32 { return 1.0; }',
+      '@compute @workgroup_size(1)',
+      'fn early(@builtin(global_invocation_id) gid: vec3u) { _ = &tb_sandbox_trap;',
+      '  if (gid.x > 3u) { tb_sandbox_flush(); return; }',
+      '  for (var i = 0u; i < gid.x; i++) { if (tb_sandbox_guard(5u)) { break; } if (i == 2u) { tb_sandbox_flush(); return; } }',
+      '  out[0] = helper();',
+      'tb_sandbox_flush(); }',
+      '@compute @workgroup_size(1)',
+      // A statement after the last `return;` would be unreachable: the return flushes.
+      'fn last() { _ = &tb_sandbox_trap; loop { if (tb_sandbox_guard(6u)) { break; } break; } tb_sandbox_flush(); return; }',
+    ]);
+    // The closing brace maps back to its own column.
+    expect(guarded.originalPosition(8, 'tb_sandbox_flush(); '.length + 1)).toEqual({
+      line: 8,
+      column: 1,
+    });
   });
 
   it('records each site with its place in the source, header and function', () => {

@@ -2,27 +2,47 @@
  * Loop guards: the WGSL a sandboxed run sends to the GPU, with every `loop`, `while` and `for`
  * made to stop. A shader with an infinite loop otherwise keeps the GPU busy until the driver's
  * watchdog resets it (taking the tab's other GPU work with it) or, on a software adapter, for
- * ever.
+ * ever — and a dispatch already running cannot be interrupted, not even by terminating the
+ * worker that submitted it.
  *
  * Token-level, with the autodiff lexer: each loop body starts with
  * `if (tb_sandbox_guard(<site>u)) { break; }`, and the module gets a per-invocation iteration
- * counter (`var<private>`) and a trap record in a storage buffer of its own bind group. When an
- * invocation's loops together pass `maxIterations`, the guard records the site in the trap and
- * breaks; every loop checks the trap at its first iteration and every 1024th, so once one loop
- * has run away the rest of the dispatch, and every later dispatch, stop at once too.
+ * counter (`var<private>`), a trap record and the dispatch's work counter in storage buffers of
+ * its own bind group. Two limits:
+ * - per invocation: when an invocation's loops together pass `maxIterations`, the guard records
+ *   the site in the trap (reason `iterations`) and breaks;
+ * - per dispatch: every invocation adds its iterations to the dispatch's shared count at its
+ *   first iteration, every 1024th and when it ends (before each `return` of the entry point and
+ *   at its end), and breaks, recording reason `dispatch budget`, once the count is past
+ *   `maxDispatchIterations`. That bounds a dispatch's time however many invocations loop, and
+ *   however high `maxIterations` is.
+ * Every loop checks the trap at its first iteration and every 1024th, so once one loop has run
+ * away the rest of the dispatch, and every later dispatch, stop at once too.
  *
  * Insertions stay on the line they are made on and the guard's own code follows the source, so
  * line numbers of the source are unchanged and `originalPosition` maps a column back.
  */
 import { tokenize, type Token } from '../gpu/autodiff/lexer.ts';
 import { SandboxError } from './sandboxError.ts';
+import { DEFAULT_SANDBOX_LIMITS } from './sandboxLimits.ts';
 
 /** Identifiers the guards add start with this; sources may not use it. */
 export const GUARD_PREFIX = 'tb_sandbox_';
-/** The trap record: [0] invocations that ran out of iterations, [1] the first one's site id. */
+/**
+ * The trap record: [0] invocations that stopped a loop, [1] the first one's site id, [2] its
+ * reason (`TRAP_REASONS`), [3] the largest dispatch work count seen since it was cleared.
+ */
 export const TRAP_VARIABLE = `${GUARD_PREFIX}trap`;
 export const TRAP_WORDS = 4;
-/** A running loop looks at the trap record every this many iterations of its invocation. */
+/** This dispatch's loop iterations over all its invocations (binding 1 of the trap's group). */
+export const WORK_VARIABLE = `${GUARD_PREFIX}work`;
+/** What word [2] of the trap record holds: why the first loop stopped. */
+export const TRAP_REASONS = ['iterations', 'dispatch_budget'] as const;
+export type TrapReason = (typeof TRAP_REASONS)[number];
+/**
+ * A running loop looks at the trap record, and adds its invocation's iterations to the
+ * dispatch's count, every this many iterations of its invocation.
+ */
 export const TRAP_POLL_ITERATIONS = 1024;
 
 export type LoopKind = 'loop' | 'while' | 'for';
@@ -45,6 +65,8 @@ export interface GuardOptions {
   /** Bind group of the trap record; must be free in the source (see `maxDeclaredGroup`). */
   readonly group: number;
   readonly maxIterations: number;
+  /** Loop iterations of one dispatch, all invocations together (default: the sandbox's). */
+  readonly maxDispatchIterations?: number;
   /** Id of the first loop; the others follow in source order. */
   readonly firstSiteId: number;
   /** For messages. */
@@ -77,11 +99,16 @@ export interface LoopScan {
   readonly maxDeclaredGroup: number;
   /** Where each @compute function's body starts (just after its `{`). */
   readonly entryBodies: readonly BodyStart[];
+  /**
+   * Where an invocation ends: each `return` of a @compute function and its closing `}` (unless
+   * a `return;` comes just before it), for the dispatch count's last addition.
+   */
+  readonly entryExits: readonly BodyStart[];
   /** Lines of the source, as the lexer counts them. */
   readonly lines: number;
 }
 
-/** Just after the `{` that opens a body. */
+/** A place in the source: just after the `{` that opens a body, or at a token. */
 interface BodyStart {
   readonly offset: number;
   readonly line: number;
@@ -120,12 +147,18 @@ export function scanLoops(source: string, file = 'kernel.wgsl'): LoopScan {
 
   const loops: (Omit<LoopSite, 'id'> & { body: BodyStart })[] = [];
   const entryBodies: BodyStart[] = [];
+  const entryExits: BodyStart[] = [];
   let maxDeclaredGroup = -1;
   let fn: string | null = null;
   const after = (brace: Token): BodyStart => ({
     offset: brace.span.offset + 1,
     line: brace.span.line,
     column: brace.span.column + 1,
+  });
+  const before = (token: Token): BodyStart => ({
+    offset: token.span.offset,
+    line: token.span.line,
+    column: token.span.column,
   });
 
   for (let i = 0; at(i).kind !== 'eof'; i++) {
@@ -156,6 +189,16 @@ export function scanLoops(source: string, file = 'kernel.wgsl'): LoopScan {
       while (open >= 0 && at(k).kind !== 'eof' && !is(k, '{')) k++;
       if (open < 0 || !is(k, '{')) unguardable(t, 'cannot find the body of this entry point');
       entryBodies.push(after(at(k)));
+      let depth = 0;
+      let end = k;
+      for (; at(end).kind !== 'eof'; end++) {
+        if (is(end, '{')) depth++;
+        else if (is(end, '}') && --depth === 0) break;
+        else if (is(end, 'return')) entryExits.push(before(at(end)));
+      }
+      if (!is(end, '}')) unguardable(t, 'cannot find the end of this entry point');
+      // A statement after a last `return;` would be unreachable code, which compilers warn of.
+      if (!(is(end - 1, ';') && is(end - 2, 'return'))) entryExits.push(before(at(end)));
     }
     if (t.kind !== 'ident' || (t.text !== 'loop' && t.text !== 'while' && t.text !== 'for'))
       continue;
@@ -188,7 +231,13 @@ export function scanLoops(source: string, file = 'kernel.wgsl'): LoopScan {
       body: after(at(j)),
     });
   }
-  return { loops, maxDeclaredGroup, entryBodies, lines: at(tokens.length - 1).span.line };
+  return {
+    loops,
+    maxDeclaredGroup,
+    entryBodies,
+    entryExits,
+    lines: at(tokens.length - 1).span.line,
+  };
 }
 
 /**
@@ -203,6 +252,8 @@ export function guardLoops(
   scan: LoopScan = scanLoops(source, options.file),
 ): GuardedSource {
   const { group, maxIterations, firstSiteId } = options;
+  const maxDispatchIterations =
+    options.maxDispatchIterations ?? DEFAULT_SANDBOX_LIMITS.maxDispatchIterations;
   if (scan.loops.length === 0)
     return { code: source, sites: [], originalPosition: (line, column) => ({ line, column }) };
   if (group <= scan.maxDeclaredGroup)
@@ -221,6 +272,7 @@ export function guardLoops(
     })),
     // A static use in every entry point, so a `layout: 'auto'` pipeline has the trap's group.
     ...scan.entryBodies.map((body) => ({ ...body, text: ` _ = &${TRAP_VARIABLE};` })),
+    ...scan.entryExits.map((exit) => ({ ...exit, text: `${GUARD_PREFIX}flush(); ` })),
   ].sort((a, b) => a.offset - b.offset);
 
   let code = '';
@@ -229,7 +281,7 @@ export function guardLoops(
     code += source.slice(from, insertion.offset) + insertion.text;
     from = insertion.offset;
   }
-  code += source.slice(from) + guardModule(group, maxIterations);
+  code += source.slice(from) + guardModule(group, maxIterations, maxDispatchIterations);
 
   const sourceLines = scan.lines;
   return {
@@ -251,25 +303,56 @@ export function guardLoops(
 }
 
 /** The declarations every guarded module gets, after the source. */
-function guardModule(group: number, maxIterations: number): string {
+function guardModule(group: number, maxIterations: number, maxDispatchIterations: number): string {
   const max = `${maxIterations}u`;
+  const trap = TRAP_VARIABLE;
+  const work = WORK_VARIABLE;
+  const iterations = `${GUARD_PREFIX}iterations`;
+  const pending = `${GUARD_PREFIX}pending`;
+  const reason = (r: TrapReason) => `${TRAP_REASONS.indexOf(r)}u`;
   return `
 
 // ---- Twinbench sandbox: loop guards (src/sandbox/loopGuard.ts) ----
-@group(${group}) @binding(0) var<storage, read_write> ${TRAP_VARIABLE}: array<atomic<u32>, ${TRAP_WORDS}>;
-var<private> ${GUARD_PREFIX}iterations: u32;
-// True when the loop at \`site\` must stop: this invocation's loops have run ${maxIterations}
-// iterations (the first invocation to get there records its site), or another one's have.
-fn ${GUARD_PREFIX}guard(site: u32) -> bool {
-  if (${GUARD_PREFIX}iterations >= ${max}) { return true; }
-  if ((${GUARD_PREFIX}iterations & ${TRAP_POLL_ITERATIONS - 1}u) == 0u && atomicLoad(&${TRAP_VARIABLE}[0]) != 0u) {
-    ${GUARD_PREFIX}iterations = ${max};
-    return true;
+@group(${group}) @binding(0) var<storage, read_write> ${trap}: array<atomic<u32>, ${TRAP_WORDS}>;
+@group(${group}) @binding(1) var<storage, read_write> ${work}: atomic<u32>;
+var<private> ${iterations}: u32;
+// Iterations of this invocation not yet added to the dispatch's count.
+var<private> ${pending}: u32;
+// Adds the pending iterations to the dispatch's count; the count after.
+fn ${GUARD_PREFIX}count() -> u32 {
+  let total = atomicAdd(&${work}, ${pending}) + ${pending};
+  ${pending} = 0u;
+  atomicMax(&${trap}[3], total);
+  return total;
+}
+fn ${GUARD_PREFIX}stop(site: u32, reason: u32) -> bool {
+  ${iterations} = ${max};
+  if (atomicAdd(&${trap}[0], 1u) == 0u) {
+    atomicStore(&${trap}[1], site);
+    atomicStore(&${trap}[2], reason);
   }
-  ${GUARD_PREFIX}iterations += 1u;
-  if (${GUARD_PREFIX}iterations < ${max}) { return false; }
-  if (atomicAdd(&${TRAP_VARIABLE}[0], 1u) == 0u) { atomicStore(&${TRAP_VARIABLE}[1], site); }
   return true;
+}
+// True when the loop at \`site\` must stop: this invocation's loops have run ${maxIterations}
+// iterations, or the dispatch's invocations together more than ${maxDispatchIterations} (the
+// first invocation to find either records its site and reason), or another loop has stopped.
+fn ${GUARD_PREFIX}guard(site: u32) -> bool {
+  if (${iterations} >= ${max}) { return true; }
+  if ((${iterations} & ${TRAP_POLL_ITERATIONS - 1}u) == 0u) {
+    if (atomicLoad(&${trap}[0]) != 0u) {
+      ${iterations} = ${max};
+      return true;
+    }
+    if (${GUARD_PREFIX}count() > ${maxDispatchIterations}u) { return ${GUARD_PREFIX}stop(site, ${reason('dispatch_budget')}); }
+  }
+  ${iterations} += 1u;
+  ${pending} += 1u;
+  if (${iterations} < ${max}) { return false; }
+  return ${GUARD_PREFIX}stop(site, ${reason('iterations')});
+}
+// Where the invocation ends: its last iterations count too.
+fn ${GUARD_PREFIX}flush() {
+  if (${pending} != 0u) { _ = ${GUARD_PREFIX}count(); }
 }
 `;
 }

@@ -5,8 +5,12 @@
  * (which copy the forward's loop headers): a trapped loop is found in its kernel by its header.
  */
 import type { ModelSpec } from '../runtime/modelSpec.ts';
-import { scanLoops, type LoopKind, type LoopSite } from './loopGuard.ts';
+import { scanLoops, type LoopKind, type LoopSite, type TrapReason } from './loopGuard.ts';
 import { SandboxError } from './sandboxError.ts';
+import type { SandboxLimits } from './sandboxLimits.ts';
+
+/** The limits a trap's message names. */
+export type TrapLimits = Pick<SandboxLimits, 'maxLoopIterations' | 'maxDispatchIterations'>;
 
 /** A guarded loop and the shader module it is in. */
 export interface GuardedSite extends LoopSite {
@@ -20,7 +24,12 @@ export interface GuardedSite extends LoopSite {
 export interface LoopTrap {
   /** The loop that ran out first; null if the record names no known site. */
   readonly site: GuardedSite | null;
-  /** Invocations that ran out of iterations (others stopped because one had). */
+  /**
+   * What ran out first: its invocation's iterations (`maxLoopIterations`), or its dispatch's
+   * (`maxDispatchIterations`, all invocations together).
+   */
+  readonly reason: TrapReason;
+  /** Invocations that found a limit run out (others stopped because one had). */
   readonly invocations: number;
 }
 
@@ -37,6 +46,10 @@ export interface TrapReport {
   readonly line: number;
   readonly column: number;
   readonly loop: LoopKind | null;
+  /** `iterations`: the loop's invocation ran out; `dispatch_budget`: its dispatch's total work. */
+  readonly reason: TrapReason;
+  /** The limit that ran out: `maxLoopIterations` or `maxDispatchIterations`. */
+  readonly limit: number;
   /** The loop's header, tokens joined by spaces. */
   readonly header: string;
   /** The shader module: which dispatch and which pass (forward, adjoint). */
@@ -51,14 +64,15 @@ export class LoopTrapError extends SandboxError {
   constructor(
     readonly trap: LoopTrap,
     readonly step: number,
-    maxIterations: number,
+    limits: TrapLimits,
   ) {
     const site = trap.site;
+    const where = site ? `${site.module}:${site.line}:${site.column}: ` : '';
     super(
       'loop_trap',
-      site
-        ? `${site.module}:${site.line}:${site.column}: a ${site.kind} loop ran past ${maxIterations} iterations in one invocation; its loop guard broke out of it`
-        : `a loop ran past ${maxIterations} iterations in one invocation; its loop guard broke out of it`,
+      trap.reason === 'dispatch_budget'
+        ? `${where}${site ? `a ${site.kind} loop` : 'a loop'} was running when its dispatch went past ${limits.maxDispatchIterations} loop iterations (all invocations together); the loop guards stopped the dispatch`
+        : `${where}${site ? `a ${site.kind} loop` : 'a loop'} ran past ${limits.maxLoopIterations} iterations in one invocation; its loop guard broke out of it`,
     );
   }
 }
@@ -70,11 +84,14 @@ export class LoopTrapError extends SandboxError {
 export function describeTrap(
   error: LoopTrapError,
   spec: ModelSpec,
-  maxIterations: number,
+  limits: TrapLimits,
 ): { readonly report: TrapReport; readonly message: string } {
   const { trap, step } = error;
   const site = trap.site;
+  const budget = trap.reason === 'dispatch_budget';
   const base = {
+    reason: trap.reason,
+    limit: budget ? limits.maxDispatchIterations : limits.maxLoopIterations,
     invocations: trap.invocations,
     step,
     module: site?.module ?? 'unknown module',
@@ -101,13 +118,22 @@ export function describeTrap(
     report.where === 'kernel'
       ? `${report.file}:${report.line}:${report.column}: the ${loop} of kernel ${report.kernel}${verbatim ? '' : ` (as run by ${report.module})`}`
       : `${report.module}, line ${report.line} of the WGSL Twinbench generated${report.kernel ? ` for kernel ${report.kernel} (${report.file})` : ''}: a ${loop}`;
-  const fix =
-    report.where === 'kernel'
-      ? `make sure it ends: its condition must turn false (\`${report.header}\`)`
-      : 'report this as a Twinbench bug, with the model';
+  const after = `(after ${step} step${step === 1 ? '' : 's'})`;
+  const ends = `make sure it ends: its condition must turn false (\`${report.header}\`)`;
+  if (budget) {
+    const fix =
+      report.where === 'kernel'
+        ? `${ends}; if it is meant to run that long, reduce the dispatch's work (fewer iterations per invocation, or fewer invocations) or raise limits.maxDispatchIterations`
+        : 'report this as a Twinbench bug, with the model, or raise limits.maxDispatchIterations';
+    return {
+      report,
+      message: `${place} was running when the dispatch ${report.module} ran out of work: its invocations together went past ${report.limit} loop iterations in one dispatch ${after}, so the sandbox's loop guards stopped the dispatch and the case — ${fix}`,
+    };
+  }
+  const fix = report.where === 'kernel' ? ends : 'report this as a Twinbench bug, with the model';
   return {
     report,
-    message: `${place} ran past ${maxIterations} iterations in one invocation (after ${step} step${step === 1 ? '' : 's'}), so the sandbox's loop guard broke out of it and stopped the case — ${fix}, or raise limits.maxLoopIterations if it is meant to run that long`,
+    message: `${place} ran past ${report.limit} iterations in one invocation ${after}, so the sandbox's loop guard broke out of it and stopped the case — ${fix}, or raise limits.maxLoopIterations if it is meant to run that long`,
   };
 }
 

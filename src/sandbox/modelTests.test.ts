@@ -78,47 +78,74 @@ describe('model test runs (Dawn)', () => {
     });
   });
 
-  it('stops a kernel whose loop never ends within 2 s, naming the kernel and line, and runs the next case', async (ctx) => {
-    const { spec, tests } = await loadLoopModel('for (var k = 0u; k >= 0u; k++)');
-    const { spec: fine } = await loadLoopModel();
-    await withGpu(ctx, async (device, adapter) => {
-      const started = performance.now();
-      let caseStarted = NaN;
-      const outcome = await runModelTests(
-        device,
-        adapter,
-        { spec, tests, only: [tests[0]!.name] },
-        { onProgress: (p) => void (p.type === 'case' && (caseStarted = performance.now())) },
-      );
-      const stopped = performance.now() - caseStarted;
-      console.info(
-        `sandbox: a runaway model loop stopped and reported in ${stopped.toFixed(0)} ms (${(performance.now() - started).toFixed(0)} ms with the model's compile)`,
-      );
-      expect(stopped).toBeLessThan(2000);
-      if (outcome.status !== 'done') throw new Error(JSON.stringify(outcome));
-      const [c] = outcome.cases;
-      expect(c?.status).toBe('failed');
-      expect(c?.failure).toMatchObject({
-        reason: 'loop_trap',
-        trap: {
-          kernel: 'relax',
-          file: 'relax.wgsl',
-          where: 'kernel',
-          line: 10,
-          column: 3,
-          loop: 'for',
-          module: 'relaxation: dispatch 0 (relax.relax) forward',
-          step: 1,
-        },
-      });
-      expect(c?.failure?.message).toBe(
+  it.for([
+    {
+      name: 'at the default limits',
+      limits: {},
+      // 64 invocations × 2^18 iterations or the dispatch's 2^20: which runs out first depends on
+      // how the adapter schedules the invocations.
+      reason: /^(iterations|dispatch_budget)$/,
+      message:
+        /^relax\.wgsl:10:3: the for loop of kernel relax (ran past 262144 iterations in one invocation|was running when the dispatch relaxation: dispatch 0 \(relax\.relax\) forward ran out of work: its invocations together went past 1048576 loop iterations in one dispatch) \(after 1 step\), so the sandbox's loop guards? (broke out of it|stopped the dispatch) and stopped the case — make sure it ends: its condition must turn false \(`for \( var k = 0u ; k >= 0u ; k \+\+ \)`\)/,
+    },
+    {
+      name: 'with the per-invocation cap at 2^32 − 2',
+      limits: { maxLoopIterations: 2 ** 32 - 2 },
+      reason: /^dispatch_budget$/,
+      message:
+        "relax.wgsl:10:3: the for loop of kernel relax was running when the dispatch relaxation: dispatch 0 (relax.relax) forward ran out of work: its invocations together went past 1048576 loop iterations in one dispatch (after 1 step), so the sandbox's loop guards stopped the dispatch and the case — make sure it ends: its condition must turn false (`for ( var k = 0u ; k >= 0u ; k ++ )`); if it is meant to run that long, reduce the dispatch's work (fewer iterations per invocation, or fewer invocations) or raise limits.maxDispatchIterations",
+    },
+    {
+      name: 'with a dispatch budget above the per-invocation caps',
+      limits: { maxDispatchIterations: 2 ** 31 },
+      reason: /^iterations$/,
+      message:
         "relax.wgsl:10:3: the for loop of kernel relax ran past 262144 iterations in one invocation (after 1 step), so the sandbox's loop guard broke out of it and stopped the case — make sure it ends: its condition must turn false (`for ( var k = 0u ; k >= 0u ; k ++ )`), or raise limits.maxLoopIterations if it is meant to run that long",
-      );
-      // The device is still good: the same model with a loop that ends passes on it.
-      const after = await runModelTests(device, adapter, { spec: fine, tests });
-      expect(after).toMatchObject({ status: 'done', passed: 2 });
-    });
-  });
+    },
+  ])(
+    'stops a kernel whose loop never ends within 2 s $name, naming the kernel, line and limit, and runs the next case',
+    async ({ limits, reason, message }, ctx) => {
+      const { spec, tests } = await loadLoopModel('for (var k = 0u; k >= 0u; k++)');
+      const { spec: fine } = await loadLoopModel();
+      await withGpu(ctx, async (device, adapter) => {
+        const started = performance.now();
+        let caseStarted = NaN;
+        const outcome = await runModelTests(
+          device,
+          adapter,
+          { spec, tests, only: [tests[0]!.name], limits },
+          { onProgress: (p) => void (p.type === 'case' && (caseStarted = performance.now())) },
+        );
+        const stopped = performance.now() - caseStarted;
+        console.info(
+          `sandbox: a runaway model loop (limits ${JSON.stringify(limits)}) stopped by its ${outcome.status === 'done' ? outcome.cases[0]?.failure?.trap?.reason : outcome.status} trap and reported in ${stopped.toFixed(0)} ms (${(performance.now() - started).toFixed(0)} ms with the model's compile)`,
+        );
+        expect(stopped).toBeLessThan(2000);
+        if (outcome.status !== 'done') throw new Error(JSON.stringify(outcome));
+        const [c] = outcome.cases;
+        expect(c?.status).toBe('failed');
+        expect(c?.failure).toMatchObject({
+          reason: 'loop_trap',
+          trap: {
+            kernel: 'relax',
+            file: 'relax.wgsl',
+            where: 'kernel',
+            line: 10,
+            column: 3,
+            loop: 'for',
+            module: 'relaxation: dispatch 0 (relax.relax) forward',
+            step: 1,
+          },
+        });
+        expect(c?.failure?.trap?.reason).toMatch(reason);
+        if (typeof message === 'string') expect(c?.failure?.message).toBe(message);
+        else expect(c?.failure?.message).toMatch(message);
+        // The device is still good: the same model with a loop that ends passes on it.
+        const after = await runModelTests(device, adapter, { spec: fine, tests });
+        expect(after).toMatchObject({ status: 'done', passed: 2 });
+      });
+    },
+  );
 
   it('cancels between batches, reporting the steps run', async (ctx) => {
     const { spec, tests } = await example('pidPlant');

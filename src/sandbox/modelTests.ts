@@ -213,7 +213,7 @@ function failure(
   testCase: ModelTestCase,
 ): CaseFailure {
   if (error instanceof LoopTrapError) {
-    const { report, message } = describeTrap(error, spec, limits.maxLoopIterations);
+    const { report, message } = describeTrap(error, spec, limits);
     return { reason: 'loop_trap', message, trap: report };
   }
   const where = `test case "${testCase.name}"`;

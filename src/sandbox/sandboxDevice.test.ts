@@ -288,3 +288,84 @@ describe('sandbox device: caps', () => {
     });
   });
 });
+
+describe('sandbox device: dispatch budget', () => {
+  const highCap = { maxLoopIterations: 2 ** 32 - 2 };
+
+  it.for([
+    ['if (gid.x == 0u) { loop {} }', 64],
+    ['if (gid.x == 0u) { while (true) {} }', 64],
+    ['loop {}', 16_384],
+    ['while (true) {}', 16_384],
+    ['for (var k = 0u; k < 1048576u; k++) { x += 1.0; }', 16_384],
+    ['for (var k = 0u; k < 1048576u; k++) { x += 1.0; }', 64],
+  ] as const)(
+    'stops `%s` over %i invocations with the per-invocation cap at 2^32 − 2, well under 2 s',
+    async ([body, invocations], ctx) => {
+      await withSandbox(ctx, { limits: highCap }, async (sandbox) => {
+        const { compileMs, runMs } = await timedRun(sandbox.device, kernel(body), {
+          label: 'spin.wgsl',
+          invocations,
+          dispatches: 4,
+        });
+        const started = performance.now();
+        const trap = await sandbox.takeTrap();
+        const stoppedMs = runMs + performance.now() - started;
+        const peak = sandbox.usage().peakDispatchIterations;
+        console.info(
+          JSON.stringify({
+            kernel: body,
+            invocations,
+            dispatches: 4,
+            maxDispatchIterations: sandbox.limits.maxDispatchIterations,
+            peakDispatchIterations: peak,
+            stoppedMs: Math.round(stoppedMs),
+            compileMs: Math.round(compileMs),
+            iterationsPerSecond: Math.round(peak / (stoppedMs / 1000)),
+          }),
+        );
+        expect(trap).toMatchObject({ reason: 'dispatch_budget', site: { line: 5 } });
+        expect(peak).toBeGreaterThan(sandbox.limits.maxDispatchIterations);
+        expect(stoppedMs).toBeLessThan(1000);
+      });
+    },
+  );
+});
+
+describe('sandbox device: work counted per dispatch', () => {
+  it('gives every dispatch a budget of its own, and stops the one past it', async (ctx) => {
+    const limits = { maxDispatchIterations: 10_000 };
+    // 64 invocations × 100 iterations: 6400 a dispatch, 25 600 over the pass's four.
+    await withSandbox(ctx, { limits }, async (sandbox) => {
+      const body = 'for (var k = 0u; k < 100u; k++) { x += 1.0; }';
+      const out = await run(sandbox.device, kernel(body), { invocations: 64, dispatches: 4 });
+      expect(await sandbox.takeTrap()).toBeNull();
+      expect(sandbox.usage().peakDispatchIterations).toBe(6400);
+      expect(out[5]).toBe(105);
+    });
+    await withSandbox(ctx, { limits }, async (sandbox) => {
+      const body = 'for (var k = 0u; k < 200u; k++) { x += 1.0; }';
+      await run(sandbox.device, kernel(body), { invocations: 64, label: 'two.wgsl' });
+      const trap = await sandbox.takeTrap();
+      expect(trap).toMatchObject({ reason: 'dispatch_budget', site: { module: 'two.wgsl' } });
+      expect(sandbox.usage().peakDispatchIterations).toBeGreaterThan(10_000);
+    });
+  });
+
+  it('counts every iteration, also those of invocations that return from inside a loop', async (ctx) => {
+    // Invocation i enters the body 10·i + 1 times (some more than 1024), then returns.
+    const body = `for (var k = 0u; k < 5000u; k++) {
+    if (k == gid.x * 10u) { out[gid.x] = x; return; }
+    x += 1.0;
+  }`;
+    await withSandbox(ctx, {}, async (sandbox) => {
+      const out = await run(sandbox.device, kernel(body), { invocations: 256 });
+      expect(await sandbox.takeTrap()).toBeNull();
+      const expected = Array.from({ length: 256 }, (_, i) => 10 * i + 1).reduce((a, b) => a + b);
+      expect(sandbox.usage().peakDispatchIterations).toBe(expected);
+      expect(out[3]).toBe(3 + 30);
+      sandbox.startRun();
+      expect(sandbox.usage().peakDispatchIterations).toBe(0);
+    });
+  });
+});

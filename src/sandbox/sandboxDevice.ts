@@ -6,8 +6,11 @@
  *   pipelines made from such a module get the trap record's bind group added to their layout;
  * - compute passes refuse dispatches over `maxWorkgroupsPerDispatch`, more than
  *   `maxDispatchesPerBatch` in one command encoder or `maxDispatchesPerRun` since `startRun`,
- *   and indirect dispatches, whose counts no cap can see; a guarded pipeline's pass gets the
- *   trap's bind group when the pipeline is set.
+ *   and indirect dispatches, whose counts no cap can see;
+ * - each dispatch of a guarded pipeline gets the trap's bind group with a work counter of its
+ *   own (`maxDispatchIterations` is per dispatch): slot n of a buffer of
+ *   `maxDispatchesPerBatch` slots for the encoder's n-th dispatch, and every command encoder
+ *   clears the slots before its first compute pass.
  *
  * Only the wrapped device's owner destroys it; `destroy()` frees what the sandbox added.
  */
@@ -15,6 +18,7 @@ import { KernelError } from '../gpu/autodiff/errors.ts';
 import {
   guardLoops,
   scanLoops,
+  TRAP_REASONS,
   TRAP_WORDS,
   type GuardedSource,
   type LoopScan,
@@ -28,6 +32,11 @@ export interface SandboxUsage {
   readonly peakBytes: number;
   /** Dispatches since `startRun`. */
   readonly dispatches: number;
+  /**
+   * The most loop iterations one dispatch ran since `startRun` (all its invocations), as read
+   * by the last `takeTrap`: how close the run came to `maxDispatchIterations`.
+   */
+  readonly peakDispatchIterations: number;
 }
 
 export interface SandboxDevice {
@@ -37,14 +46,14 @@ export interface SandboxDevice {
   /** Whether shader modules get loop guards. */
   readonly guarded: boolean;
   usage(): SandboxUsage;
-  /** Starts counting a new run's dispatches (`maxDispatchesPerRun`). */
+  /** Starts counting a new run's dispatches (`maxDispatchesPerRun`) and its peak work. */
   startRun(): void;
   /**
    * The trap record once the GPU has done the work submitted so far, cleared for what follows;
    * null when no loop ran out.
    */
   takeTrap(): Promise<LoopTrap | null>;
-  /** Frees the trap record (not the device). */
+  /** Frees the trap record and work counters (not the device). */
   destroy(): void;
 }
 
@@ -62,13 +71,22 @@ interface GuardedModule {
   readonly byGroup: Map<number, GPUShaderModule>;
 }
 
-/** What a pass sets when a guarded pipeline is set: empty groups, then the trap's. */
+/**
+ * What a pass sets for a guarded pipeline: empty groups when the pipeline is set, and before
+ * each dispatch the trap's group with the dispatch's work counter.
+ */
 interface PipelineTrap {
-  readonly groups: readonly (readonly [number, GPUBindGroup])[];
+  readonly empty: readonly (readonly [number, GPUBindGroup])[];
+  readonly group: number;
+  /** The trap's group for each work counter slot, made when first used. */
+  readonly slots: (GPUBindGroup | undefined)[];
+  readonly layout: GPUBindGroupLayout;
 }
 
 /**
- * Wraps `device` (see the file comment). The wrapper holds a 16-byte trap record of its own.
+ * Wraps `device` (see the file comment). The wrapper holds a 16-byte trap record and, once a
+ * kernel has loops, a 256-byte work counter slot per dispatch of a batch (1 MiB by default), of
+ * its own: they do not count against `maxTotalBytes`.
  *
  * @example
  * const sandbox = createSandboxDevice(device, { limits: { maxLoopIterations: 65536 } });
@@ -85,6 +103,7 @@ export function createSandboxDevice(
   let liveBytes = 0;
   let peakBytes = 0;
   let dispatches = 0;
+  let peakDispatchIterations = 0;
   const sites = new Map<number, GuardedSite>();
   let nextSiteId = 0;
   const modules = new WeakMap<GPUShaderModule, GuardedModule>();
@@ -96,17 +115,33 @@ export function createSandboxDevice(
     size: TRAP_WORDS * 4,
     usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_SRC | GPUBufferUsage.COPY_DST,
   });
+  const slotBytes = device.limits.minStorageBufferOffsetAlignment;
+  let workBuffer: GPUBuffer | null = null;
+  /** The dispatches' work counters, made with the first guarded module. */
+  const work = () =>
+    (workBuffer ??= device.createBuffer({
+      label: 'sandbox: dispatch work counters',
+      size: limits.maxDispatchesPerBatch * slotBytes,
+      usage: GPUBufferUsage.STORAGE | GPUBufferUsage.COPY_DST,
+    }));
   const trapLayout = device.createBindGroupLayout({
     label: 'sandbox: loop trap',
-    entries: [{ binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } }],
+    entries: [
+      { binding: 0, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+      { binding: 1, visibility: GPUShaderStage.COMPUTE, buffer: { type: 'storage' } },
+    ],
   });
-  const trapGroup = (layout: GPUBindGroupLayout) =>
-    device.createBindGroup({
-      label: 'sandbox: loop trap',
-      layout,
-      entries: [{ binding: 0, resource: { buffer: trapBuffer } }],
-    });
-  const trapBindGroup = trapGroup(trapLayout);
+  const slotGroup = (trap: PipelineTrap, slot: number) =>
+    (trap.slots[slot] ??= device.createBindGroup({
+      label: `sandbox: loop trap, work slot ${slot}`,
+      layout: trap.layout,
+      entries: [
+        { binding: 0, resource: { buffer: trapBuffer } },
+        { binding: 1, resource: { buffer: work(), offset: slot * slotBytes, size: 4 } },
+      ],
+    }));
+  /** Slot groups of the sandbox's own trap layout, shared by pipelines with explicit layouts. */
+  const sharedSlots: (GPUBindGroup | undefined)[] = [];
   const emptyLayout = device.createBindGroupLayout({ label: 'sandbox: empty', entries: [] });
   const emptyGroup = device.createBindGroup({ layout: emptyLayout, entries: [] });
   const maxBindGroups = device.limits.maxBindGroups;
@@ -122,7 +157,13 @@ export function createSandboxDevice(
       );
     const code = guardLoops(
       m.descriptor.code,
-      { group, maxIterations: limits.maxLoopIterations, firstSiteId: m.firstSiteId, file },
+      {
+        group,
+        maxIterations: limits.maxLoopIterations,
+        maxDispatchIterations: limits.maxDispatchIterations,
+        firstSiteId: m.firstSiteId,
+        file,
+      },
       m.scan,
     );
     module = device.createShaderModule({ ...m.descriptor, code: code.code });
@@ -144,6 +185,7 @@ export function createSandboxDevice(
       throw error;
     }
     if (scan.loops.length === 0) return device.createShaderModule(descriptor);
+    work();
     const m: GuardedModule = { descriptor, scan, firstSiteId: nextSiteId, byGroup: new Map() };
     scan.loops.forEach(({ body: _, ...loop }, i) =>
       sites.set(nextSiteId + i, {
@@ -169,10 +211,11 @@ export function createSandboxDevice(
   /** The descriptor with the trap's group in its layout, and what a pass must set with it. */
   const withTrap = (
     descriptor: GPUComputePipelineDescriptor,
-  ): { descriptor: GPUComputePipelineDescriptor; groups: [number, GPUBindGroup][] } | null => {
+  ): { descriptor: GPUComputePipelineDescriptor; trap: PipelineTrap | null } | null => {
     const m = modules.get(descriptor.compute.module);
     if (!m) return null;
-    if (descriptor.layout === 'auto') return { descriptor, groups: [] };
+    // The trap's layout and group are the pipeline's own: `registerTrap` reads them back.
+    if (descriptor.layout === 'auto') return { descriptor, trap: null };
     const own = layoutGroups.get(descriptor.layout);
     if (!own)
       throw new SandboxError(
@@ -181,14 +224,13 @@ export function createSandboxDevice(
       );
     const group = Math.max(m.scan.maxDeclaredGroup + 1, own.length);
     const module = moduleAt(m, group);
-    const groups: [number, GPUBindGroup][] = [];
+    const empty: [number, GPUBindGroup][] = [];
     const layouts = [...own];
     for (let g = own.length; g < group; g++) {
       layouts.push(emptyLayout);
-      groups.push([g, emptyGroup]);
+      empty.push([g, emptyGroup]);
     }
     layouts.push(trapLayout);
-    groups.push([group, trapBindGroup]);
     return {
       descriptor: {
         ...descriptor,
@@ -198,33 +240,32 @@ export function createSandboxDevice(
         }),
         compute: { ...descriptor.compute, module },
       },
-      groups,
+      trap: { empty, group, slots: sharedSlots, layout: trapLayout },
     };
   };
   const registerTrap = (
     pipeline: GPUComputePipeline,
     descriptor: GPUComputePipelineDescriptor,
-    groups: [number, GPUBindGroup][],
+    trap: PipelineTrap | null,
   ) => {
-    if (descriptor.layout === 'auto') {
-      const m = modules.get(descriptor.compute.module)!;
-      const group = m.scan.maxDeclaredGroup + 1;
-      groups.push([group, trapGroup(pipeline.getBindGroupLayout(group))]);
+    if (!trap) {
+      const group = modules.get(descriptor.compute.module)!.scan.maxDeclaredGroup + 1;
+      trap = { empty: [], group, slots: [], layout: pipeline.getBindGroupLayout(group) };
     }
-    pipelineTraps.set(pipeline, { groups });
+    pipelineTraps.set(pipeline, trap);
     return pipeline;
   };
   const createComputePipeline = (descriptor: GPUComputePipelineDescriptor) => {
     const guardedDescriptor = withTrap(descriptor);
     if (!guardedDescriptor) return device.createComputePipeline(descriptor);
     const pipeline = device.createComputePipeline(guardedDescriptor.descriptor);
-    return registerTrap(pipeline, guardedDescriptor.descriptor, guardedDescriptor.groups);
+    return registerTrap(pipeline, guardedDescriptor.descriptor, guardedDescriptor.trap);
   };
   const createComputePipelineAsync = async (descriptor: GPUComputePipelineDescriptor) => {
     const guardedDescriptor = withTrap(descriptor);
     if (!guardedDescriptor) return device.createComputePipelineAsync(descriptor);
     const pipeline = await device.createComputePipelineAsync(guardedDescriptor.descriptor);
-    return registerTrap(pipeline, guardedDescriptor.descriptor, guardedDescriptor.groups);
+    return registerTrap(pipeline, guardedDescriptor.descriptor, guardedDescriptor.trap);
   };
 
   const createBuffer = (descriptor: GPUBufferDescriptor): GPUBuffer => {
@@ -255,15 +296,21 @@ export function createSandboxDevice(
 
   const beginComputePass = (
     encoder: GPUCommandEncoder,
-    counter: { batch: number },
+    counter: { batch: number; cleared: boolean },
     descriptor?: GPUComputePassDescriptor,
   ): GPUComputePassEncoder => {
+    if (!counter.cleared && workBuffer) {
+      // The slots this encoder's dispatches count in start at 0, whatever ran before.
+      encoder.clearBuffer(workBuffer);
+      counter.cleared = true;
+    }
     const pass = encoder.beginComputePass(descriptor);
+    let trap: PipelineTrap | undefined;
     return overlay(pass, {
       setPipeline(pipeline: GPUComputePipeline) {
         pass.setPipeline(pipeline);
-        for (const [group, bindGroup] of pipelineTraps.get(pipeline)?.groups ?? [])
-          pass.setBindGroup(group, bindGroup);
+        trap = pipelineTraps.get(pipeline);
+        for (const [group, bindGroup] of trap?.empty ?? []) pass.setBindGroup(group, bindGroup);
       },
       dispatchWorkgroups(x: number, y = 1, z = 1) {
         const workgroups = x * y * z;
@@ -282,6 +329,7 @@ export function createSandboxDevice(
             'dispatch_cap',
             `the run would make more than ${limits.maxDispatchesPerRun} dispatches (limits.maxDispatchesPerRun) — simulate fewer steps or raise the cap`,
           );
+        if (trap) pass.setBindGroup(trap.group, slotGroup(trap, counter.batch));
         counter.batch++;
         dispatches++;
         pass.dispatchWorkgroups(x, y, z);
@@ -297,7 +345,7 @@ export function createSandboxDevice(
 
   const createCommandEncoder = (descriptor?: GPUCommandEncoderDescriptor) => {
     const encoder = device.createCommandEncoder(descriptor);
-    const counter = { batch: 0 };
+    const counter = { batch: 0, cleared: false };
     return overlay(encoder, {
       beginComputePass: (passDescriptor?: GPUComputePassDescriptor) =>
         beginComputePass(encoder, counter, passDescriptor),
@@ -317,9 +365,11 @@ export function createSandboxDevice(
     device: sandboxed,
     limits,
     guarded,
-    usage: () => ({ liveBytes, peakBytes, dispatches }),
+    usage: () => ({ liveBytes, peakBytes, dispatches, peakDispatchIterations }),
     startRun() {
       dispatches = 0;
+      peakDispatchIterations = 0;
+      device.queue.writeBuffer(trapBuffer, 12, new Uint32Array(1));
     },
     async takeTrap() {
       const staging = device.createBuffer({
@@ -334,15 +384,21 @@ export function createSandboxDevice(
         await staging.mapAsync(GPUMapMode.READ);
         const words = new Uint32Array(staging.getMappedRange().slice(0));
         staging.unmap();
+        peakDispatchIterations = Math.max(peakDispatchIterations, words[3]!);
         if (words[0] === 0) return null;
         device.queue.writeBuffer(trapBuffer, 0, new Uint32Array(TRAP_WORDS));
-        return { site: sites.get(words[1]!) ?? null, invocations: words[0]! };
+        return {
+          site: sites.get(words[1]!) ?? null,
+          reason: TRAP_REASONS[words[2]!] ?? 'iterations',
+          invocations: words[0]!,
+        };
       } finally {
         staging.destroy();
       }
     },
     destroy() {
       trapBuffer.destroy();
+      workBuffer?.destroy();
     },
   };
 }

@@ -10,7 +10,7 @@ import type { ModelSpec } from '../runtime/modelSpec.ts';
 import type { TrapReport } from '../sandbox/loopTrap.ts';
 import type { SandboxLimits } from '../sandbox/sandboxLimits.ts';
 
-export const SANDBOX_PROTOCOL_VERSION = 1;
+export const SANDBOX_PROTOCOL_VERSION = 2;
 
 export interface SandboxRunRequest {
   /** The model, e.g. from `parseManifestWithTests`. */

@@ -1,4 +1,5 @@
 import type { SandboxResult } from '../../sandbox/sandboxHost.ts';
+import { DEFAULT_SANDBOX_LIMITS } from '../../sandbox/sandboxLimits.ts';
 import type { CaseResult, CheckResult } from '../../workers/sandboxProtocol.ts';
 import { usePortal, usePortalState } from '../usePortal.ts';
 import { CasePlot } from './CasePlot.tsx';
@@ -59,7 +60,9 @@ export function TestRunPanel() {
             }}
           />
         </label>
-        <label title="Loop iterations one invocation may run before the loop guard stops it">
+        <label
+          title={`Loop iterations one invocation may run before the loop guard stops it. Whatever this is, a dispatch's invocations together may run ${DEFAULT_SANDBOX_LIMITS.maxDispatchIterations} (limits.maxDispatchIterations): a dispatch cannot be interrupted once it runs.`}
+        >
           Loop cap
           <input
             type="number"
