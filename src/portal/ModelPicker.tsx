@@ -1,5 +1,6 @@
 import { useState } from 'react';
 import { EXAMPLE_MODELS } from './models/exampleModels.ts';
+import { RegistryModels } from './publish/RegistryModels.tsx';
 import { usePortal, usePortalState } from './usePortal.ts';
 
 /** Open an example's draft or another draft, or start a new model from an example. */
@@ -14,7 +15,7 @@ export function ModelPicker() {
     setAddress(id);
   };
   return (
-    <section className="portal-models" aria-label="Models">
+    <section className="portal-models" aria-label="Models" data-testid="portal-models">
       <h3>Models</h3>
       <ul>
         {EXAMPLE_MODELS.filter((e) => !drafts.some((d) => d.id === e.id)).map((e) => (
@@ -72,6 +73,7 @@ export function ModelPicker() {
           Create
         </button>
       </form>
+      <RegistryModels />
     </section>
   );
 }
@@ -79,6 +81,7 @@ export function ModelPicker() {
 /** Keeps the open model in the address, so a reload or a shared link opens it. */
 function setAddress(id: string) {
   const url = new URL(location.href);
+  url.searchParams.delete('registry');
   url.searchParams.set('model', id);
   history.replaceState(null, '', url);
 }

@@ -25,7 +25,7 @@ import {
 import type { DraftRecord, DraftSnapshot, DraftStore, DraftSummary } from './drafts/draftStore.ts';
 import { DraftStoreError } from './drafts/draftStoreError.ts';
 import { EXAMPLE_MODELS, exampleModel } from './models/exampleModels.ts';
-import { listedFiles, type ModelFiles } from './models/modelFiles.ts';
+import { changedFiles, listedFiles, type ModelFiles } from './models/modelFiles.ts';
 import { applyProgress, finishRun, startRun, type TestRunState } from './testRun/testRunState.ts';
 
 export interface PortalState {
@@ -59,6 +59,8 @@ export interface PortalState {
   };
   readonly snapshots: readonly DraftSnapshot[];
   readonly run: TestRunState;
+  /** The files the last test run ran on: a run of other files says nothing about these. */
+  readonly runFiles: Readonly<Record<string, string>> | null;
   readonly runOptions: { readonly budgetMs: number; readonly maxLoopIterations: number };
 }
 
@@ -81,6 +83,12 @@ export interface Portal {
   open(id?: string): Promise<void>;
   /** Starts a new model from an example; returns its draft id. */
   newFromExample(exampleId: string, title: string): Promise<string>;
+  /**
+   * Opens `model` as the draft `id` (e.g. a published version), its files as the original and
+   * the first revision. A draft already under `id` whose files differ is kept as a snapshot
+   * first, so opening again loses no edits.
+   */
+  openFiles(id: string, title: string, model: ModelFiles, origin: string): Promise<void>;
   edit(file: string, text: string): void;
   selectFile(file: string): void;
   setView(view: PortalState['view']): void;
@@ -128,6 +136,7 @@ export function createPortal(deps: PortalDeps): Portal {
     },
     snapshots: [],
     run: { phase: 'idle' },
+    runFiles: null,
     runOptions: { budgetMs: 60_000, maxLoopIterations: DEFAULT_SANDBOX_LIMITS.maxLoopIterations },
   }));
   const set = (patch: Partial<PortalState>) => store.setState(patch);
@@ -352,6 +361,30 @@ export function createPortal(deps: PortalDeps): Portal {
       }
       await load(draft);
     },
+    async openFiles(id, title, model, origin) {
+      await flush();
+      const existing = await readDraft(id);
+      if (existing) {
+        const files = filesAt(existing.history);
+        const edited = changedFiles({ manifest: existing.manifest, files }, model).length > 0;
+        const snapshot = { draftId: id, name: `before reopening ${origin}`, at: now(), files };
+        if (edited && drafts) await drafts.putSnapshot(snapshot).catch(() => undefined);
+        else if (edited) memorySnapshots.set(id, [snapshot, ...(memorySnapshots.get(id) ?? [])]);
+      }
+      const draft: DraftRecord = {
+        id,
+        title,
+        origin,
+        original: model,
+        manifest: model.manifest,
+        history: startHistory(model.files),
+        activeFile: listedFiles(model)[1] ?? model.manifest,
+        updatedAt: now(),
+      };
+      await persist(draft);
+      await refreshList();
+      await load(draft);
+    },
     async newFromExample(exampleId, title) {
       const id = `model-${now().toString(36)}`;
       const draft = fromExample(exampleId, id, title.trim() || `New model from ${exampleId}`);
@@ -462,7 +495,7 @@ export function createPortal(deps: PortalDeps): Portal {
         return;
       }
       const started = now();
-      set({ run: startRun(started, runOptions.budgetMs) });
+      set({ run: startRun(started, runOptions.budgetMs), runFiles: get().files });
       const handle = deps.sandbox.run(
         {
           spec: model.spec,

@@ -5,6 +5,7 @@
  */
 import type { EditorBridge, MarkerInfo } from './editorBridge.ts';
 import type { Portal } from './portalStore.ts';
+import type { RegistryOpener } from './publish/registryOpener.ts';
 
 export interface PortalTestSnapshot {
   readonly draftId: string | null;
@@ -20,6 +21,22 @@ export interface PortalTestSnapshot {
     message: string;
   }[];
   readonly modelReady: boolean;
+  /** The draft's title and where the portal opened a published version from. */
+  readonly title: string | null;
+  readonly registry: {
+    readonly phase: string;
+    readonly ref: string | null;
+    readonly message: string | null;
+    readonly elapsedMs: number | null;
+    /** The open draft's origin when it came from the registry. */
+    readonly origin: {
+      model: string;
+      version: string;
+      signer: string;
+      fingerprint: string;
+      verified: boolean;
+    } | null;
+  } | null;
   readonly storage: string;
   readonly storageMessage: string | null;
   readonly history: { readonly cursor: number; readonly revisions: number } | null;
@@ -49,7 +66,11 @@ export interface PortalTestHook {
   frameGaps(frames: number): Promise<number>;
 }
 
-export function installPortalTestHook(portal: Portal, bridge: EditorBridge): void {
+export function installPortalTestHook(
+  portal: Portal,
+  bridge: EditorBridge,
+  opener?: RegistryOpener,
+): void {
   const hook: PortalTestHook = {
     snapshot() {
       const s = portal.store.getState();
@@ -68,6 +89,8 @@ export function installPortalTestHook(portal: Portal, bridge: EditorBridge): voi
           message,
         })),
         modelReady: s.model !== null,
+        title: s.draft?.title ?? null,
+        registry: opener ? registrySnapshot(opener, s.draft?.id ?? null) : null,
         storage: s.storage.status,
         storageMessage: s.storage.message,
         history: s.history
@@ -115,4 +138,27 @@ export function installPortalTestHook(portal: Portal, bridge: EditorBridge): voi
       }),
   };
   (window as unknown as { __twinbenchPortal: PortalTestHook }).__twinbenchPortal = hook;
+}
+
+function registrySnapshot(
+  opener: RegistryOpener,
+  draftId: string | null,
+): PortalTestSnapshot['registry'] {
+  const r = opener.store.getState();
+  const origin = draftId === null ? undefined : r.origins[draftId];
+  return {
+    phase: r.phase,
+    ref: r.ref,
+    message: r.message,
+    elapsedMs: r.elapsedMs,
+    origin: origin
+      ? {
+          model: origin.model,
+          version: origin.version,
+          signer: origin.signer.principal,
+          fingerprint: origin.signer.fingerprint,
+          verified: origin.verified,
+        }
+      : null,
+  };
 }
