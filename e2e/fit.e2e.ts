@@ -64,6 +64,13 @@ describe('the Fit panel in Chromium', () => {
     console.info(
       `fit found member ${result.member} at ${(result.health * 100).toFixed(1)} % (hidden: 7 at 60 %)`,
     );
+    // The fit goes into the run log, and the entry verifies in the browser.
+    const logged = page.getByTestId('fit-log');
+    await expect
+      .poll(() => logged.getAttribute('data-status'), { timeout: 60_000 })
+      .not.toBe('logging');
+    console.info(`fit log: ${await logged.textContent()}`);
+    expect(await logged.getAttribute('data-status')).toBe('verified');
     writeFileSync(`${ARTIFACTS}/fit-panel.png`, await screenshotOf(panel));
 
     // Under a loaded CI machine the page can take long to produce the frame a click needs.

@@ -7,6 +7,7 @@ import type {
   FitProgress,
 } from '../workers/fitProtocol.ts';
 import type { FitJob, FitState } from './fitHost.ts';
+import { FitLogBadge } from './FitLogBadge.tsx';
 import { LossChart } from './LossChart.tsx';
 import { MemberDamageInputs } from './MemberDamageInputs.tsx';
 import { useWorkbench, useWorkbenchState } from './WorkbenchContext.tsx';
@@ -414,6 +415,7 @@ export function FitPanel() {
       {state.phase === 'done' && state.answer.kind === 'example' ? (
         <ExampleAnswer result={state.answer.result} />
       ) : null}
+      {state.phase === 'done' ? <FitLogBadge job={state.job} answer={state.answer} /> : null}
       {modelDamage ? (
         <p className="notice" data-testid="fit-applied">
           The model runs with member {modelDamage.member} at {percent(modelDamage.health)} from the

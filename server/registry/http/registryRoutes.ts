@@ -75,6 +75,19 @@ export interface RegistryRoutes {
 
 const ALIASES_ONLY_ADMINS_MOVE = new Set(['stable', 'latest']);
 
+/** The workbench's own models (the footbridge, the examples): logged by the digest of what ran. */
+const BUILTIN_MODEL = /^builtin\/[a-z0-9][a-z0-9-]{0,62}$/;
+
+function builtinVersion(version: string): string {
+  if (!/^sha256:[0-9a-f]{64}$/.test(version))
+    throw new RegistryRequestError(
+      400,
+      'bad_request',
+      `a built-in model is logged at the digest of what ran, "sha256:" and 64 lower-case hex digits, not "${version}".`,
+    );
+  return version;
+}
+
 function forbidden(principal: Principal, needed: Role, what: string): RegistryRequestError {
   const fix = principal.anonymous
     ? `The server lets anonymous clients in as ${principal.role} (no token key, loopback): set TWINBENCH_ANONYMOUS_ROLE=${needed} for local development, or configure tokens.`
@@ -422,8 +435,11 @@ export function createRegistryRoutes(options: RegistryRoutesOptions): RegistryRo
       handle: async ({ req, res }) => {
         const principal = await who(req, 'operator', 'logging a fit or shadow deployment');
         const run = parseAppendRunRequest(await readJson(req, REGISTRY_LIMITS.jsonBodyBytes));
-        // The run must name a published version: the log records what ran, exactly.
-        const { version } = await resolveVersion(db, run.model.id, run.model.version);
+        // The run must name a published version, or a built-in model at the digest of what ran:
+        // the log records what ran, exactly.
+        const version = BUILTIN_MODEL.test(run.model.id)
+          ? builtinVersion(run.model.version)
+          : (await resolveVersion(db, run.model.id, run.model.version)).version;
         if (version !== run.model.version) {
           throw new RegistryRequestError(
             400,

@@ -16,7 +16,7 @@ import { createRegistryClient, type RegistryClient } from '../../registry/regist
 import { verifyVersionLogged, type VerifiedRunLogEntry } from '../../registry/verifyRunLogEntry.ts';
 import type { VersionSummary } from '../../protocol/registry.ts';
 import type { ModelFiles } from '../models/modelFiles.ts';
-import { pinnedLogKeys, type PinnedLogKeys } from './logKeyPin.ts';
+import { pinnedLogKeys, type PinnedLogKeys } from '../../registry/logKeyPin.ts';
 
 const TOKEN_KEY = 'twinbench.token';
 const KEY_NAME = 'default';

@@ -472,6 +472,27 @@ export function registryRoutesSuite(label: string, open: OpenFreshRegistryDb): v
           })
         ).status,
       ).toBe(400);
+      // The workbench's built-in models are logged at the digest of what ran, never by alias.
+      const builtin = { id: 'builtin/footbridge', version: `sha256:${'cd'.repeat(32)}` };
+      expect(
+        await call(registry, 'POST', '/log/entries', {
+          role: 'operator',
+          body: { ...run, model: builtin },
+        }),
+      ).toMatchObject({ status: 201, body: { index: 2 } });
+      for (const model of [
+        { ...builtin, version: '1.0.0' },
+        { id: 'builtin/Foot Bridge', version: builtin.version },
+      ]) {
+        expect(
+          (
+            await call(registry, 'POST', '/log/entries', {
+              role: 'operator',
+              body: { ...run, model },
+            })
+          ).status,
+        ).toBeGreaterThanOrEqual(400);
+      }
       expect((await call(registry, 'GET', '/log/entries/7')).status).toBe(404);
       expect(
         (await call(registry, 'GET', '/log/proofs/inclusion?index=0&treeSize=99')).status,

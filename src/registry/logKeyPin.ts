@@ -1,14 +1,14 @@
 /**
- * The run log's key as the portal pins it. A build may pin it (`VITE_TWINBENCH_LOG_KEY`, the
+ * The run log's key as the browser pins it (the portal's verified badges, the workbench's logged runs). A build may pin it (`VITE_TWINBENCH_LOG_KEY`, the
  * verifier key the server prints at start); otherwise the key the registry states the first
  * time is kept in localStorage and every later answer must match it (trust on first use), so a
  * registry that swaps its log key afterwards is caught. docs/registry.md, "Publishing from the
  * portal".
  */
-import type { LogPublicKey } from '../../shared/merkle/logPublicKey.ts';
-import { parseVerifierKey } from '../../shared/merkle/logPublicKey.ts';
-import type { RegistryClient } from '../../registry/registryClient.ts';
-import { RegistryClientError } from '../../registry/registryClientError.ts';
+import type { LogPublicKey } from '../shared/merkle/logPublicKey.ts';
+import { parseVerifierKey } from '../shared/merkle/logPublicKey.ts';
+import type { RegistryClient } from './registryClient.ts';
+import { RegistryClientError } from './registryClientError.ts';
 
 const STORAGE_KEY = 'twinbench.registry.logKeys';
 

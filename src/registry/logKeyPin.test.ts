@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { toBase64 } from '../../shared/merkle/bytes.ts';
-import { formatVerifierKey } from '../../shared/merkle/logPublicKey.ts';
-import type { RegistryClient } from '../../registry/registryClient.ts';
+import { toBase64 } from '../shared/merkle/bytes.ts';
+import { formatVerifierKey } from '../shared/merkle/logPublicKey.ts';
+import type { RegistryClient } from './registryClient.ts';
 import { pinnedLogKeys } from './logKeyPin.ts';
 
 async function verifierKey(seed: number): Promise<string> {

@@ -1,0 +1,119 @@
+/**
+ * Every finished fit goes into the registry's run log (docs/run-log.md): what was fitted, the
+ * request that fixes its data (the fits' data are generated from a seed, so the request is the
+ * input), the settings and fitted values, and the digest of the whole result. The page appends
+ * it, then checks it the way a reader would — the signed checkpoint against the pinned log key
+ * and the entry's inclusion proof — and shows the badge only when that holds.
+ */
+import type { AppendRunRequest } from '../protocol/registry.ts';
+import { pinnedLogKeys } from '../registry/logKeyPin.ts';
+import type { RegistryClient } from '../registry/registryClient.ts';
+import { verifyRunLogEntry } from '../registry/verifyRunLogEntry.ts';
+import { canonicalJsonBytes } from '../shared/merkle/canonicalJson.ts';
+import { sha256Digest } from '../shared/merkle/runLogEntry.ts';
+import type { Checkpoint } from '../shared/merkle/checkpoint.ts';
+import { heatPlateSpec } from '../examples/heatPlate/heatPlateModel.ts';
+import { heatPlateWgsl } from '../examples/heatPlate/heatPlateSource.ts';
+import { pidPlantSpec } from '../examples/pidPlant/pidPlantModel.ts';
+import { pidPlantWgsl } from '../examples/pidPlant/pidPlantSource.ts';
+import { buildFootbridge } from '../twin/footbridge.ts';
+import type { FitAnswer, FitJob } from './fitHost.ts';
+
+/**
+ * The model a fit ran, as the log names it. The workbench's fits run built-in models, which are
+ * not versions in the registry: they are logged as `builtin/<name>` at the SHA-256 of what ran
+ * (the footbridge's truss definition, the example's ModelSpec with its kernel), so the entry
+ * still pins the model exactly.
+ */
+export async function fitModelRef(job: FitJob): Promise<{ id: string; version: string }> {
+  if (job.kind === 'bridge')
+    return {
+      id: 'builtin/footbridge',
+      version: await sha256Digest(canonicalJsonBytes(buildFootbridge(), 'footbridge')),
+    };
+  const spec =
+    job.request.example === 'heat-plate'
+      ? heatPlateSpec(heatPlateWgsl)
+      : pidPlantSpec(pidPlantWgsl);
+  return {
+    id: `builtin/${job.request.example}`,
+    version: await sha256Digest(canonicalJsonBytes(spec, job.request.example)),
+  };
+}
+
+/** A fit as the log has it, once appended and verified in this browser. */
+export interface LoggedFit {
+  readonly index: number;
+  /** The size of the signed tree the entry was verified in. */
+  readonly treeSize: number;
+  readonly checkpoint: Checkpoint;
+}
+
+/** The run log entry of a finished fit; `who` and `when` are the server's to set. */
+export async function fitRunEntry(job: FitJob, answer: FitAnswer): Promise<AppendRunRequest> {
+  // A resumed fit is the same fit: where it resumed from is not part of what it computed.
+  const request: Record<string, unknown> = { ...job.request };
+  delete request.resume;
+  const requestDigest = await sha256Digest(canonicalJsonBytes(request, 'fit request'));
+  const resultDigest = await sha256Digest(canonicalJsonBytes(answer.result, 'fit result'));
+  const inputs = [{ name: 'request.json', digest: requestDigest }];
+  const outputs = [{ name: 'result.json', digest: resultDigest }];
+  if (answer.kind === 'bridge' && job.kind === 'bridge') {
+    const r = answer.result;
+    return {
+      kind: 'fit',
+      model: await fitModelRef(job),
+      inputs,
+      parameters: {
+        seed: job.request.seed,
+        samples: job.request.samples,
+        noiseMm: job.request.noiseMm,
+        localisationIterations: job.request.localisationIterations,
+        refineIterations: job.request.refineIterations,
+        member: r.member,
+        health: r.health,
+        loss: r.loss,
+        evaluations: r.evaluations,
+      },
+      outputs,
+    };
+  }
+  if (answer.kind === 'example' && job.kind === 'example') {
+    const r = answer.result;
+    return {
+      kind: 'fit',
+      model: await fitModelRef(job),
+      inputs,
+      parameters: {
+        seed: job.request.seed,
+        iterations: job.request.iterations,
+        optimiser: r.optimiser,
+        fitted: Object.fromEntries(r.parameters.map((p) => [p.name, p.fitted])),
+        loss: r.loss,
+        evaluations: r.evaluations,
+      },
+      outputs,
+    };
+  }
+  throw new Error(`Twinbench fit log: a ${job.kind} fit cannot have a ${answer.kind} result.`);
+}
+
+/**
+ * Appends the fit to the run log and verifies the entry against the log's pinned key. Rejects
+ * with the registry's error (e.g. a 403 naming the role needed) or `log_unverified`.
+ */
+export async function logFit(
+  client: RegistryClient,
+  job: FitJob,
+  answer: FitAnswer,
+  options: { readonly builtKey?: string | undefined; readonly storage?: Storage | null } = {},
+): Promise<LoggedFit> {
+  const appended = await client.appendRun(await fitRunEntry(job, answer));
+  const pins = await pinnedLogKeys(client, options.builtKey, options.storage ?? null);
+  const verified = await verifyRunLogEntry(client, appended.index, { logKeys: pins.keys });
+  return {
+    index: appended.index,
+    treeSize: verified.checkpoint.treeSize,
+    checkpoint: verified.checkpoint,
+  };
+}
