@@ -80,6 +80,13 @@ describe('the Fit panel in Chromium', () => {
       'the fitted damage in the model',
       ({ modelDamage }) => modelDamage !== null,
     );
+    // Putting the fitted model into the shadow is logged too.
+    const deployed = page.getByTestId('shadow-log');
+    await expect
+      .poll(() => deployed.getAttribute('data-status'), { timeout: 60_000 })
+      .not.toBe('logging');
+    console.info(`shadow deployment log: ${await deployed.textContent()}`);
+    expect(await deployed.getAttribute('data-status')).toBe('verified');
     expect(applied.modelDamage).toEqual(result);
     await expect
       .poll(() => page.getByTestId('fit-applied').textContent())

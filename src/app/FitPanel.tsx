@@ -7,7 +7,9 @@ import type {
   FitProgress,
 } from '../workers/fitProtocol.ts';
 import type { FitJob, FitState } from './fitHost.ts';
-import { FitLogBadge } from './FitLogBadge.tsx';
+import { fitRunEntry, shadowRunEntry } from './fitRunLog.ts';
+import { RunLogBadge } from './RunLogBadge.tsx';
+import type { AppendRunRequest } from '../protocol/registry.ts';
 import { LossChart } from './LossChart.tsx';
 import { MemberDamageInputs } from './MemberDamageInputs.tsx';
 import { useWorkbench, useWorkbenchState } from './WorkbenchContext.tsx';
@@ -116,7 +118,14 @@ const MODELS: Record<ModelChoice, { name: string; about: string }> = {
   },
 };
 
-function BridgeAnswer({ result }: { result: BridgeFitResult }) {
+function BridgeAnswer({
+  result,
+  onApplied,
+}: {
+  result: BridgeFitResult;
+  /** The fitted damage went into the shadow model. */
+  onApplied: (damage: { member: number; health: number }) => void;
+}) {
   const workbench = useWorkbench();
   const members = useMemo(() => buildFootbridge().members, []);
   return (
@@ -134,9 +143,11 @@ function BridgeAnswer({ result }: { result: BridgeFitResult }) {
       <button
         type="button"
         data-testid="fit-apply"
-        onClick={() =>
-          workbench.applyFittedDamage({ member: result.member, health: result.health })
-        }
+        onClick={() => {
+          const damage = { member: result.member, health: result.health };
+          workbench.applyFittedDamage(damage);
+          onApplied(damage);
+        }}
       >
         Apply to the model
       </button>
@@ -190,6 +201,12 @@ export function FitPanel() {
   const state = useWorkbenchState((s) => s.fit);
   const modelDamage = useWorkbenchState((s) => s.modelDamage);
   const members = useMemo(() => buildFootbridge().members, []);
+  // Each finished fit, and each fitted damage put into the shadow, is logged once.
+  const fitEntry = useMemo(
+    () => (state.phase === 'done' ? () => fitRunEntry(state.job, state.answer) : null),
+    [state],
+  );
+  const [deployment, setDeployment] = useState<(() => Promise<AppendRunRequest>) | null>(null);
   const [member, setMember] = useState(() =>
     Math.max(
       0,
@@ -410,17 +427,26 @@ export function FitPanel() {
         </p>
       ) : null}
       {state.phase === 'done' && state.answer.kind === 'bridge' ? (
-        <BridgeAnswer result={state.answer.result} />
+        <BridgeAnswer
+          result={state.answer.result}
+          onApplied={(damage) => {
+            const from = state.answer;
+            setDeployment(() => () => shadowRunEntry(damage, from));
+          }}
+        />
       ) : null}
       {state.phase === 'done' && state.answer.kind === 'example' ? (
         <ExampleAnswer result={state.answer.result} />
       ) : null}
-      {state.phase === 'done' ? <FitLogBadge job={state.job} answer={state.answer} /> : null}
+      {fitEntry ? <RunLogBadge entry={fitEntry} what="fit" testId="fit-log" /> : null}
       {modelDamage ? (
         <p className="notice" data-testid="fit-applied">
           The model runs with member {modelDamage.member} at {percent(modelDamage.health)} from the
           fit, until the plant reports a change.
         </p>
+      ) : null}
+      {modelDamage && deployment ? (
+        <RunLogBadge entry={deployment} what="shadow deployment" testId="shadow-log" />
       ) : null}
     </div>
   );

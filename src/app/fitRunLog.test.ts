@@ -14,7 +14,13 @@ import { createRegistryClient } from '../registry/registryClient.ts';
 import { RegistryClientError } from '../registry/registryClientError.ts';
 import { decodeRunLogEntry } from '../shared/merkle/runLogEntry.ts';
 import type { FitAnswer, FitJob } from './fitHost.ts';
-import { fitModelRef as fitRunModel, fitRunEntry, logFit } from './fitRunLog.ts';
+import {
+  fitModelRef as fitRunModel,
+  fitRunEntry,
+  logFit,
+  logRun,
+  shadowRunEntry,
+} from './fitRunLog.ts';
 
 const job: FitJob = {
   kind: 'example',
@@ -104,6 +110,48 @@ describe('fit run log', () => {
     // The key was pinned on first use: a second fit verifies against the same one.
     const again = await logFit(client, job, answer, { storage });
     expect(again.index).toBe(logged.index + 1);
+  });
+
+  it('logs a fitted damage put into the shadow, linked to its fit by the result digest', async () => {
+    const bridgeJob: FitJob = {
+      kind: 'bridge',
+      request: {
+        member: 7,
+        health: 0.6,
+        samples: 10,
+        noiseMm: 0.05,
+        seed: 1,
+        localisationIterations: 6,
+        refineIterations: 6,
+      },
+    };
+    const bridge: FitAnswer = {
+      kind: 'bridge',
+      result: {
+        member: 7,
+        health: 0.61,
+        truth: { member: 7, health: 0.6 },
+        loss: 1e-3,
+        evaluations: 30,
+        elapsedMs: 9000,
+        adapter: 'test',
+      },
+    };
+    const fit = await fitRunEntry(bridgeJob, bridge);
+    const shadow = await shadowRunEntry({ member: 7, health: 0.61 }, bridge);
+    expect(shadow).toMatchObject({
+      kind: 'shadow',
+      model: fit.model,
+      parameters: { member: 7, health: 0.61 },
+    });
+    expect(fit.model.id).toBe('builtin/footbridge');
+    expect(shadow.inputs[0]!.digest).toBe(fit.outputs[0]!.digest);
+    const client = createRegistryClient(registry.url, await testToken('operator', 'otto'));
+    const logged = await logRun(client, shadow, { storage: memoryStorage() });
+    const stored = decodeRunLogEntry(
+      Uint8Array.from(atob((await client.logEntry(logged.index)).bytes), (c) => c.charCodeAt(0)),
+    );
+    expect(stored).toMatchObject({ kind: 'shadow', who: 'otto' });
   });
 
   it('is refused for a viewer, with the role it needs', async () => {

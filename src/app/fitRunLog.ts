@@ -1,5 +1,5 @@
 /**
- * Every finished fit goes into the registry's run log (docs/run-log.md): what was fitted, the
+ * Every finished fit, and every fitted model put into the shadow, goes into the registry's run log (docs/run-log.md): what was fitted, the
  * request that fixes its data (the fits' data are generated from a seed, so the request is the
  * input), the settings and fitted values, and the digest of the whole result. The page appends
  * it, then checks it the way a reader would — the signed checkpoint against the pinned log key
@@ -25,24 +25,50 @@ import type { FitAnswer, FitJob } from './fitHost.ts';
  * (the footbridge's truss definition, the example's ModelSpec with its kernel), so the entry
  * still pins the model exactly.
  */
-export async function fitModelRef(job: FitJob): Promise<{ id: string; version: string }> {
-  if (job.kind === 'bridge')
-    return {
-      id: 'builtin/footbridge',
-      version: await sha256Digest(canonicalJsonBytes(buildFootbridge(), 'footbridge')),
-    };
-  const spec =
-    job.request.example === 'heat-plate'
-      ? heatPlateSpec(heatPlateWgsl)
-      : pidPlantSpec(pidPlantWgsl);
+export function fitModelRef(job: FitJob): Promise<{ id: string; version: string }> {
+  return builtinModelRef(job.kind === 'bridge' ? 'footbridge' : job.request.example);
+}
+
+/** A built-in model as the log names it: `builtin/<name>` at the digest of its definition. */
+export async function builtinModelRef(
+  name: 'footbridge' | 'heat-plate' | 'pid-plant',
+): Promise<{ id: string; version: string }> {
+  const definition =
+    name === 'footbridge'
+      ? buildFootbridge()
+      : name === 'heat-plate'
+        ? heatPlateSpec(heatPlateWgsl)
+        : pidPlantSpec(pidPlantWgsl);
   return {
-    id: `builtin/${job.request.example}`,
-    version: await sha256Digest(canonicalJsonBytes(spec, job.request.example)),
+    id: `builtin/${name}`,
+    version: await sha256Digest(canonicalJsonBytes(definition, name)),
   };
 }
 
-/** A fit as the log has it, once appended and verified in this browser. */
-export interface LoggedFit {
+/**
+ * A shadow deployment: the footbridge model with a fitted damage put beside the plant. Its input
+ * is the fit's result (the same digest as that fit's logged output), so the log links the two.
+ */
+export async function shadowRunEntry(
+  damage: { readonly member: number; readonly health: number },
+  from: FitAnswer,
+): Promise<AppendRunRequest> {
+  return {
+    kind: 'shadow',
+    model: await builtinModelRef('footbridge'),
+    inputs: [
+      {
+        name: 'fit/result.json',
+        digest: await sha256Digest(canonicalJsonBytes(from.result, 'fit result')),
+      },
+    ],
+    parameters: { member: damage.member, health: damage.health },
+    outputs: [],
+  };
+}
+
+/** A run as the log has it, once appended and verified in this browser. */
+export interface LoggedRun {
   readonly index: number;
   /** The size of the signed tree the entry was verified in. */
   readonly treeSize: number;
@@ -98,17 +124,33 @@ export async function fitRunEntry(job: FitJob, answer: FitAnswer): Promise<Appen
   throw new Error(`Twinbench fit log: a ${job.kind} fit cannot have a ${answer.kind} result.`);
 }
 
-/**
- * Appends the fit to the run log and verifies the entry against the log's pinned key. Rejects
- * with the registry's error (e.g. a 403 naming the role needed) or `log_unverified`.
- */
+export interface LogOptions {
+  /** The log key the build pins (VITE_TWINBENCH_LOG_KEY); else pinned on first use. */
+  readonly builtKey?: string | undefined;
+  /** Where a key pinned on first use is kept (localStorage in the page). */
+  readonly storage?: Storage | null;
+}
+
+/** Appends the fit to the run log and verifies it (see {@link logRun}). */
 export async function logFit(
   client: RegistryClient,
   job: FitJob,
   answer: FitAnswer,
-  options: { readonly builtKey?: string | undefined; readonly storage?: Storage | null } = {},
-): Promise<LoggedFit> {
-  const appended = await client.appendRun(await fitRunEntry(job, answer));
+  options: LogOptions = {},
+): Promise<LoggedRun> {
+  return logRun(client, await fitRunEntry(job, answer), options);
+}
+
+/**
+ * Appends a run to the log and verifies the entry against the log's pinned key. Rejects with
+ * the registry's error (e.g. a 403 naming the role needed) or `log_unverified`.
+ */
+export async function logRun(
+  client: RegistryClient,
+  entry: AppendRunRequest,
+  options: LogOptions = {},
+): Promise<LoggedRun> {
+  const appended = await client.appendRun(entry);
   const pins = await pinnedLogKeys(client, options.builtKey, options.storage ?? null);
   const verified = await verifyRunLogEntry(client, appended.index, { logKeys: pins.keys });
   return {
