@@ -1,45 +1,10 @@
 import { writeFileSync } from 'node:fs';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import type { PortalTestHook, PortalTestSnapshot } from '../src/portal/portalTestHook.ts';
+import { markers, portalSnapshot, type, waitForPortal, type PortalWindow } from './portalHook.ts';
 import { launchChromium, requireChromium, screenshotOf, useTwinbenchServer } from './support.ts';
 
 const ARTIFACTS = 'e2e/artifacts';
 const KERNEL = 'pidPlant.wgsl';
-
-type Window = { __twinbenchPortal: PortalTestHook };
-
-function portalSnapshot(page: Page): Promise<PortalTestSnapshot> {
-  return page.evaluate(() => (window as unknown as Window).__twinbenchPortal.snapshot());
-}
-
-/** Polls the portal's hook until `predicate` holds; the error shows the last snapshot. */
-async function waitForPortal(
-  page: Page,
-  what: string,
-  predicate: (s: PortalTestSnapshot) => boolean,
-  timeoutMs = 60_000,
-): Promise<PortalTestSnapshot> {
-  const deadline = Date.now() + timeoutMs;
-  let last: PortalTestSnapshot | null = null;
-  while (Date.now() < deadline) {
-    last = await portalSnapshot(page).catch(() => null);
-    if (last && predicate(last)) return last;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what}; last snapshot: ${JSON.stringify(last)}`);
-}
-
-function markers(page: Page, file: string) {
-  return page.evaluate((f) => (window as unknown as Window).__twinbenchPortal.markers(f), file);
-}
-
-function type(page: Page, file: string, text: string) {
-  return page.evaluate(
-    ([f, t]) => (window as unknown as Window).__twinbenchPortal.type(f!, t!),
-    [file, text],
-  );
-}
 
 /** 1-based line of the first line of `text` holding `needle`. */
 function lineOf(text: string, needle: string): number {
@@ -115,7 +80,7 @@ describe('the model portal in Chromium', () => {
       .poll(
         () =>
           page.evaluate(() =>
-            (window as unknown as Window).__twinbenchPortal
+            (window as unknown as PortalWindow).__twinbenchPortal
               .markers('model.yaml', 'yaml')
               .map((m) => m.line),
           ),
@@ -166,7 +131,9 @@ describe('the model portal in Chromium', () => {
     let firstStoppedMs = NaN;
     for (;;) {
       highCapGaps.push(
-        await page.evaluate(() => (window as unknown as Window).__twinbenchPortal.frameGaps(5)),
+        await page.evaluate(() =>
+          (window as unknown as PortalWindow).__twinbenchPortal.frameGaps(5),
+        ),
       );
       const s = await portalSnapshot(page);
       if (Number.isNaN(firstStoppedMs) && s.run.cases.length > 0)
@@ -211,7 +178,9 @@ describe('the model portal in Chromium', () => {
       await page.evaluate(() => document.title);
       evaluateMs.push(Date.now() - t0);
       frameGaps.push(
-        await page.evaluate(() => (window as unknown as Window).__twinbenchPortal.frameGaps(10)),
+        await page.evaluate(() =>
+          (window as unknown as PortalWindow).__twinbenchPortal.frameGaps(10),
+        ),
       );
     }
     const stopped = await waitForPortal(
@@ -288,7 +257,7 @@ describe('the model portal in Chromium', () => {
     expect(reloaded.history).toEqual(saved.history);
     expect(
       await page.evaluate(
-        (f) => (window as unknown as Window).__twinbenchPortal.editorText(f),
+        (f) => (window as unknown as PortalWindow).__twinbenchPortal.editorText(f),
         kernel,
       ),
     ).toBe(second);
@@ -301,7 +270,7 @@ describe('the model portal in Chromium', () => {
     );
     expect(
       await page.evaluate(
-        (f) => (window as unknown as Window).__twinbenchPortal.editorText(f),
+        (f) => (window as unknown as PortalWindow).__twinbenchPortal.editorText(f),
         kernel,
       ),
     ).toBe(first);

@@ -1,7 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PortalTestHook, PortalTestSnapshot } from '../src/portal/portalTestHook.ts';
+import type { PortalTestSnapshot } from '../src/portal/portalTestHook.ts';
+import { markers, type, waitForPortal } from './portalHook.ts';
 import {
   findChromium,
   launchChromium,
@@ -13,39 +14,6 @@ import {
 
 const KERNEL = 'pidPlant.wgsl';
 const MODEL = 'pid-plant-e2e';
-
-type Window = { __twinbenchPortal: PortalTestHook };
-
-function portalSnapshot(page: Page): Promise<PortalTestSnapshot> {
-  return page.evaluate(() => (window as unknown as Window).__twinbenchPortal.snapshot());
-}
-
-async function waitForPortal(
-  page: Page,
-  what: string,
-  predicate: (s: PortalTestSnapshot) => boolean,
-  timeoutMs = 60_000,
-): Promise<PortalTestSnapshot> {
-  const deadline = Date.now() + timeoutMs;
-  let last: PortalTestSnapshot | null = null;
-  while (Date.now() < deadline) {
-    last = await portalSnapshot(page).catch(() => null);
-    if (last && predicate(last)) return last;
-    await page.waitForTimeout(100);
-  }
-  throw new Error(`timed out waiting for ${what}; last snapshot: ${JSON.stringify(last)}`);
-}
-
-function markers(page: Page, file: string) {
-  return page.evaluate((f) => (window as unknown as Window).__twinbenchPortal.markers(f), file);
-}
-
-function type(page: Page, file: string, text: string) {
-  return page.evaluate(
-    ([f, t]) => (window as unknown as Window).__twinbenchPortal.type(f!, t!),
-    [file, text],
-  );
-}
 
 /** Polls the text (or an input's value) of what `locator` finds until `check` passes. */
 function pollText(locator: Locator, timeout = 30_000) {

@@ -84,41 +84,40 @@ export async function fitRunEntry(job: FitJob, answer: FitAnswer): Promise<Appen
   const resultDigest = await sha256Digest(canonicalJsonBytes(answer.result, 'fit result'));
   const inputs = [{ name: 'request.json', digest: requestDigest }];
   const outputs = [{ name: 'result.json', digest: resultDigest }];
+  return {
+    kind: 'fit',
+    model: await fitModelRef(job),
+    inputs,
+    parameters: fitParameters(job, answer),
+    outputs,
+  };
+}
+
+/** The settings a fit ran with and what it found, as the log's `parameters`. */
+function fitParameters(job: FitJob, answer: FitAnswer): AppendRunRequest['parameters'] {
   if (answer.kind === 'bridge' && job.kind === 'bridge') {
     const r = answer.result;
     return {
-      kind: 'fit',
-      model: await fitModelRef(job),
-      inputs,
-      parameters: {
-        seed: job.request.seed,
-        samples: job.request.samples,
-        noiseMm: job.request.noiseMm,
-        localisationIterations: job.request.localisationIterations,
-        refineIterations: job.request.refineIterations,
-        member: r.member,
-        health: r.health,
-        loss: r.loss,
-        evaluations: r.evaluations,
-      },
-      outputs,
+      seed: job.request.seed,
+      samples: job.request.samples,
+      noiseMm: job.request.noiseMm,
+      localisationIterations: job.request.localisationIterations,
+      refineIterations: job.request.refineIterations,
+      member: r.member,
+      health: r.health,
+      loss: r.loss,
+      evaluations: r.evaluations,
     };
   }
   if (answer.kind === 'example' && job.kind === 'example') {
     const r = answer.result;
     return {
-      kind: 'fit',
-      model: await fitModelRef(job),
-      inputs,
-      parameters: {
-        seed: job.request.seed,
-        iterations: job.request.iterations,
-        optimiser: r.optimiser,
-        fitted: Object.fromEntries(r.parameters.map((p) => [p.name, p.fitted])),
-        loss: r.loss,
-        evaluations: r.evaluations,
-      },
-      outputs,
+      seed: job.request.seed,
+      iterations: job.request.iterations,
+      optimiser: r.optimiser,
+      fitted: Object.fromEntries(r.parameters.map((p) => [p.name, p.fitted])),
+      loss: r.loss,
+      evaluations: r.evaluations,
     };
   }
   throw new Error(`Twinbench fit log: a ${job.kind} fit cannot have a ${answer.kind} result.`);
