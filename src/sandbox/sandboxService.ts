@@ -9,36 +9,14 @@ import {
   type SandboxRunOutcome,
   type SandboxWorkerApi,
 } from '../workers/sandboxProtocol.ts';
+import { holdDevice, type WorkerDeviceRequest } from '../workers/heldDevice.ts';
 import { runModelTests } from './modelTests.ts';
 
-export type SandboxDeviceRequest = () => Promise<
-  { readonly device: GPUDevice; readonly adapter: string } | { readonly reason: string }
->;
-
-/** How long a failed run waits for `device.lost` before calling the failure an ordinary error. */
-const LOSS_GRACE_MS = 250;
+export type SandboxDeviceRequest = WorkerDeviceRequest;
 
 export function createSandboxService(requestDevice: SandboxDeviceRequest): SandboxWorkerApi {
-  let held: { device: GPUDevice; adapter: string; lost: Promise<string | null> } | null = null;
+  const device = holdDevice(requestDevice);
   let running: AbortController | null = null;
-
-  const device = async () => {
-    if (held) return held;
-    const got = await requestDevice();
-    if ('reason' in got) return got;
-    const current = {
-      ...got,
-      // The loss message, or null when the device was destroyed on purpose.
-      lost: got.device.lost.then((info) => {
-        if (held === current) held = null;
-        return info.reason === 'destroyed' ? null : info.message || 'unknown reason';
-      }),
-    };
-    held = current;
-    return current;
-  };
-  const lostWithin = (lost: Promise<string | null>, ms: number) =>
-    Promise.race([lost, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))]);
 
   return {
     protocolVersion: () => SANDBOX_PROTOCOL_VERSION,
@@ -55,7 +33,7 @@ export function createSandboxService(requestDevice: SandboxDeviceRequest): Sandb
       const controller = new AbortController();
       running = controller;
       try {
-        const got = await device();
+        const got = await device.get();
         if ('reason' in got)
           return { status: 'failed', reason: 'no_webgpu', message: got.reason, cases: [] };
         try {
@@ -64,7 +42,7 @@ export function createSandboxService(requestDevice: SandboxDeviceRequest): Sandb
             onProgress,
           });
         } catch (error) {
-          const lost = await lostWithin(got.lost, LOSS_GRACE_MS);
+          const lost = await device.lostSoon(got);
           if (lost !== null)
             return {
               status: 'failed',
@@ -92,8 +70,7 @@ export function createSandboxService(requestDevice: SandboxDeviceRequest): Sandb
 
     dispose() {
       running?.abort();
-      held?.device.destroy();
-      held = null;
+      device.destroy();
     },
   };
 }

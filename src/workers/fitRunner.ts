@@ -4,10 +4,9 @@
  * loss in the middle of a fit into a `device_lost` outcome the page can resume from.
  */
 import type { FitOutcome, FitProgress, FitResumePoint } from './fitProtocol.ts';
+import { holdDevice, type WorkerDeviceRequest } from './heldDevice.ts';
 
-export type DeviceRequest = () => Promise<
-  { readonly device: GPUDevice; readonly adapter: string } | { readonly reason: string }
->;
+export type DeviceRequest = WorkerDeviceRequest;
 
 export type FitTask<R> = (
   device: GPUDevice,
@@ -28,32 +27,9 @@ export interface FitRunner {
   dispose(): void;
 }
 
-/** How long a failed fit waits for `device.lost` before calling the failure an ordinary error. */
-const LOSS_GRACE_MS = 250;
-
 export function createFitRunner(requestDevice: DeviceRequest): FitRunner {
-  let held: { device: GPUDevice; adapter: string; lost: Promise<string | null> } | null = null;
+  const device = holdDevice(requestDevice);
   let running: AbortController | null = null;
-
-  const device = async () => {
-    if (held) return held;
-    const got = await requestDevice();
-    if ('reason' in got) return got;
-    const current = {
-      ...got,
-      // The loss message, or null when we destroyed the device ourselves.
-      lost: got.device.lost.then((info) => {
-        if (held === current) held = null;
-        return info.reason === 'destroyed' ? null : info.message || 'unknown reason';
-      }),
-    };
-    held = current;
-    return current;
-  };
-
-  /** The loss message if the device is lost now or within the grace period, else null. */
-  const lostWithin = (lost: Promise<string | null>, ms: number) =>
-    Promise.race([lost, new Promise<null>((resolve) => setTimeout(() => resolve(null), ms))]);
 
   return {
     async run(onProgress, fit) {
@@ -66,7 +42,7 @@ export function createFitRunner(requestDevice: DeviceRequest): FitRunner {
       const controller = new AbortController();
       running = controller;
       try {
-        const got = await device();
+        const got = await device.get();
         if ('reason' in got) return { status: 'failed', reason: 'no_webgpu', message: got.reason };
         let resumeFrom: FitResumePoint | undefined;
         const report = (progress: FitProgress) => {
@@ -77,7 +53,7 @@ export function createFitRunner(requestDevice: DeviceRequest): FitRunner {
           return await fit(got.device, got.adapter, controller.signal, report);
         } catch (error) {
           // Work on a lost device fails, sometimes before `lost` resolves: give it a moment.
-          const lost = await lostWithin(got.lost, LOSS_GRACE_MS);
+          const lost = await device.lostSoon(got);
           if (lost !== null)
             return {
               status: 'failed',
@@ -102,8 +78,7 @@ export function createFitRunner(requestDevice: DeviceRequest): FitRunner {
     },
     dispose() {
       running?.abort();
-      held?.device.destroy();
-      held = null;
+      device.destroy();
     },
   };
 }
