@@ -36,7 +36,13 @@ import { cpuSince, threadCpu } from './replay/threadCpu.ts';
 import { parseArgs, ViewerBenchUsageError, type ViewerBenchOptions } from './viewer/args.ts';
 import { recordingCache } from './viewer/cache.ts';
 import { traceFrames, type TracedFrame } from './viewer/frameTrace.ts';
-import type { FrameStats, SceneKind, ScrubResult, ViewerBenchPage } from './viewer/protocol.ts';
+import type {
+  FrameStats,
+  RenderQualityReport,
+  SceneKind,
+  ScrubResult,
+  ViewerBenchPage,
+} from './viewer/protocol.ts';
 import { latencyOf } from './viewer/scrubLog.ts';
 import { serveViewerBench, type BenchServer } from './viewer/serve.ts';
 import { quantile, round } from './viewer/stats.ts';
@@ -203,9 +209,18 @@ interface Round {
   readonly traced: readonly TracedFrame[];
 }
 
+/** How TwinCanvas drew, from its first mount. */
+const drawnAs: { quality: RenderQualityReport | null } = { quality: null };
+
 /** Live frames of one scene: mounted, warmed up, measured for `ms` (traced), unmounted. */
 async function liveRound(page: Page, kind: SceneKind, ms: number): Promise<Round> {
-  await call(page, 'mount', kind);
+  const quality = await call(page, 'mount', kind);
+  if (kind === 'twin' && quality.judgedMedianMs !== null && drawnAs.quality === null)
+    log(
+      `TwinCanvas antialiasing (${quality.mode}): ${quality.antialias ? 'kept' : 'off'}, ` +
+        `judged on frames ${quality.judgedMedianMs.toFixed(0)} ms apart with it`,
+    );
+  if (kind === 'twin') drawnAs.quality = quality;
   await sleep(WARM_UP_MS);
   const minFrames = Math.ceil(options.frames / 2);
   const { result: stats, frames: traced } = await traceFrames(page, () =>
@@ -269,7 +284,7 @@ let session = await openSession(server);
 const chromiumVersion = session.context.browser()?.version() ?? 'unknown';
 const loads: number[] = [];
 try {
-  const setup = await call(session.page, 'setup', twinFile);
+  const setup = await call(session.page, 'setup', twinFile, options.antialias);
   log(`${setup.entities} entities; WebGL: ${setup.webglRenderer}; Chromium ${chromiumVersion}`);
 
   let marker = cache.marker;
@@ -303,7 +318,7 @@ try {
     // A fresh browser on the profile, as a later run would find it.
     await session.context.close();
     session = await openSession(server);
-    await call(session.page, 'setup', twinFile);
+    await call(session.page, 'setup', twinFile, options.antialias);
   } else {
     log(
       `reusing the recording of ${marker.samples.toLocaleString('en-US')} samples (written ${marker.createdAt})`,
@@ -449,6 +464,9 @@ try {
       min_frames_per_scene: options.frames,
       chromium: chromiumVersion,
       webgl: setup.webglRenderer,
+      antialias: drawnAs.quality?.antialias ?? null,
+      antialias_mode: options.antialias,
+      antialias_judged_frame_ms: drawnAs.quality?.judgedMedianMs ?? null,
       viewport: `${VIEWPORT.width}x${VIEWPORT.height}`,
       ingest_s: ingestSeconds === 'cached' ? 'cached' : round(ingestSeconds),
       recorder_open_ms: round(recording.openMs),

@@ -20,6 +20,11 @@ export interface ViewerBenchOptions {
   readonly fresh: boolean;
   /** A directory to write CPU profiles of the scrub phase to (main thread and recorder worker). */
   readonly profile: string | null;
+  /**
+   * TwinCanvas's antialiasing: `auto` (the app's default) judges the first frames afresh this
+   * run; the peer then draws as TwinCanvas ended up drawing.
+   */
+  readonly antialias: 'auto' | 'on' | 'off';
   readonly quick: boolean;
 }
 
@@ -29,7 +34,7 @@ export class ViewerBenchUsageError extends Error {
 
 export const USAGE =
   'usage: npm run bench -- viewer [--entities 10k] [--channels 1000] [--samples 100M] ' +
-  '[--seconds 10] [--frames 60] [--drags 20] [--fresh] [--quick] [--profile DIR]';
+  '[--seconds 10] [--frames 60] [--drags 20] [--antialias auto|on|off] [--fresh] [--quick] [--profile DIR]';
 
 /** `100M`, `1e6`, `250k`, `100_000_000`: a positive count. */
 export function count(flag: string, text: string): number {
@@ -65,6 +70,7 @@ export function parseArgs(argv: readonly string[]): ViewerBenchOptions {
     drags: quick ? 6 : 20,
     fresh: false,
     profile: null as string | null,
+    antialias: 'auto' as ViewerBenchOptions['antialias'],
     quick,
   };
   for (let i = 0; i < argv.length; i++) {
@@ -82,6 +88,7 @@ export function parseArgs(argv: readonly string[]): ViewerBenchOptions {
       '--seconds',
       '--frames',
       '--drags',
+      '--antialias',
       '--profile',
     ] as const;
     if (!(known as readonly string[]).includes(flag))
@@ -95,7 +102,13 @@ export function parseArgs(argv: readonly string[]): ViewerBenchOptions {
     else if (flag === '--seconds') options.seconds = seconds(flag, value);
     else if (flag === '--frames') options.frames = count(flag, value);
     else if (flag === '--drags') options.drags = count(flag, value);
-    else options.profile = value;
+    else if (flag === '--antialias') {
+      if (value !== 'auto' && value !== 'on' && value !== 'off')
+        throw new ViewerBenchUsageError(
+          `viewer bench: --antialias "${value}" is not auto, on or off; write e.g. --antialias off`,
+        );
+      options.antialias = value;
+    } else options.profile = value;
   }
   if (options.channels < 4)
     throw new ViewerBenchUsageError(

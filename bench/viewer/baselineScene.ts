@@ -4,7 +4,7 @@
  * colours, moved every frame through `position`/`quaternion`/`scale` and rendered by a plain
  * WebGLRenderer in a requestAnimationFrame loop. It reads the same source with the app's own
  * displacement field and colour map, so only the scene side differs from TwinCanvas; lights,
- * fog, camera, tone mapping and antialiasing are TwinCanvas's.
+ * fog, camera, tone mapping and antialiasing (as TwinCanvas draws in this run) are TwinCanvas's.
  */
 import * as THREE from 'three';
 import { divergingColor } from '../../src/viewer/colorMap.ts';
@@ -25,10 +25,11 @@ export function mountBaseline(
   twin: Twin,
   read: (channel: string) => number,
   onFrame: (start: number, end: number) => void,
+  antialias: boolean,
 ): BaselineScene {
   const width = container.clientWidth;
   const height = container.clientHeight;
-  const renderer = new THREE.WebGLRenderer({ antialias: true });
+  const renderer = new THREE.WebGLRenderer({ antialias });
   renderer.setPixelRatio(Math.min(2, Math.max(1, window.devicePixelRatio)));
   renderer.setSize(width, height);
   renderer.toneMapping = THREE.ACESFilmicToneMapping;

@@ -15,6 +15,11 @@ import { LiveTelemetry } from '../../src/telemetry/liveTelemetry.ts';
 import { onFrameDrawn } from '../../src/viewer/frameProbe.ts';
 import { fractionOf, timeAt, type TimeSpan } from '../../src/viewer/timeline/timelineMath.ts';
 import { TwinCanvas, type SceneSource } from '../../src/viewer/twin/TwinCanvas.tsx';
+import {
+  renderQualityStore,
+  setAntialiasMode,
+  type RenderQualityState,
+} from '../../src/viewer/twin/renderQuality.ts';
 import { parseTwinFile, twinChannels, type Twin } from '../../src/viewer/twin/twinFile.ts';
 import type { RecordingSummary } from '../../src/workers/recorderProtocol.ts';
 import { mountBaseline, type BaselineScene } from './baselineScene.ts';
@@ -23,6 +28,7 @@ import { startLiveFeed } from './liveFeed.ts';
 import {
   WORKER_SCRIPTS,
   type FrameStats,
+  type RenderQualityReport,
   type ScrubResult,
   type ViewerBenchPage,
 } from './protocol.ts';
@@ -83,6 +89,11 @@ new PerformanceObserver((list) => {
 
 let root: Root | null = null;
 let baseline: BaselineScene | null = null;
+
+function qualityReport(state: RenderQualityState): RenderQualityReport {
+  const judged = state.auto?.verdict === 'pending' ? null : (state.auto?.medianMs ?? null);
+  return { mode: state.mode, antialias: state.antialias, judgedMedianMs: judged };
+}
 
 function webglRenderer(): string {
   const gl = document.createElement('canvas').getContext('webgl2');
@@ -149,7 +160,8 @@ function openRecorder(): Promise<RecorderHost> {
 // ---- the page's API ------------------------------------------------------------------------
 
 const bench: ViewerBenchPage = {
-  setup(twinFile) {
+  setup(twinFile, antialias) {
+    setAntialiasMode(antialias);
     const parsed = parseTwinFile(twinFile, 'viewer-bench.twin.yaml');
     twin = parsed;
     const names = twinChannels(parsed);
@@ -207,19 +219,34 @@ const bench: ViewerBenchPage = {
   async mount(kind) {
     const t = current();
     if (root !== null || baseline !== null) throw new Error('viewer bench: unmount() first.');
-    const before = drawnFrames;
+    const drawn = async (frames: number, what: string) => {
+      const before = drawnFrames;
+      const deadline = performance.now() + 60_000;
+      while (drawnFrames < before + frames) {
+        if (performance.now() > deadline)
+          throw new Error(`viewer bench: the ${kind} scene drew no frame in 60 s ${what}`);
+        await sleep(20);
+      }
+    };
+    const quality = renderQualityStore.getState();
     if (kind === 'twin') {
       root = createRoot(sceneElement);
       root.render(<TwinCanvas twin={t} source={source} />);
     } else {
-      baseline = mountBaseline(sceneElement, t, source.read, frameDrawn);
+      baseline = mountBaseline(sceneElement, t, source.read, frameDrawn, quality.antialias);
     }
-    const deadline = performance.now() + 60_000;
-    while (drawnFrames < before + 2) {
-      if (performance.now() > deadline)
-        throw new Error(`viewer bench: the ${kind} scene drew no frame in 60 s`);
-      await sleep(20);
+    await drawn(2, 'after mounting');
+    if (kind === 'twin' && quality.auto?.verdict === 'pending') {
+      // The app's auto antialiasing judges its first frames; wait until it draws as judged.
+      const deadline = performance.now() + 180_000;
+      while (renderQualityStore.getState().auto?.verdict === 'pending') {
+        if (performance.now() > deadline)
+          throw new Error('viewer bench: TwinCanvas judged no frames in 180 s');
+        await sleep(50);
+      }
+      if (!renderQualityStore.getState().antialias) await drawn(2, 'without antialiasing');
     }
+    return qualityReport(renderQualityStore.getState());
   },
 
   unmount() {

@@ -47,6 +47,16 @@ export interface RecordingInfo {
   readonly openMs: number;
 }
 
+export type AntialiasChoice = 'auto' | 'on' | 'off';
+
+/** How TwinCanvas draws: with antialiasing or not, and what `auto` measured to decide. */
+export interface RenderQualityReport {
+  readonly mode: AntialiasChoice;
+  readonly antialias: boolean;
+  /** In `auto`: the median frame interval (ms) of the judged frames drawn with antialiasing. */
+  readonly judgedMedianMs: number | null;
+}
+
 /** Which scene draws the twin: Twinbench's TwinCanvas, or one three.js Mesh per entity. */
 export type SceneKind = 'twin' | 'baseline';
 
@@ -90,16 +100,23 @@ export interface ScrubResult {
 
 /** What the page exposes as `window.__viewerBench`. */
 export interface ViewerBenchPage {
-  /** Parses the twin file with the app's `parseTwinFile`. */
-  setup(twinFile: string): SetupResult;
+  /**
+   * Parses the twin file with the app's `parseTwinFile`, and sets TwinCanvas's antialiasing
+   * (`auto` forgets what an earlier run found, so the first frames are judged afresh).
+   */
+  setup(twinFile: string, antialias: AntialiasChoice): SetupResult;
   /** Records `samples` of synthetic telemetry through the app's RecorderService (quotas lifted). */
   ingest(params: IngestParams): Promise<IngestResult>;
   /** Starts the app's recorder worker as `startRecorder` does and finds the recording. */
   openRecording(recordingId: string): Promise<RecordingInfo>;
   /** Feeds live telemetry as the relay does: a batch every 50 ms, 100 Hz per channel. */
   startLive(seed: number): void;
-  /** Mounts a scene and resolves once it has drawn a frame. */
-  mount(kind: SceneKind): Promise<void>;
+  /**
+   * Mounts a scene and resolves once it has drawn a frame; TwinCanvas in `auto` also once its
+   * first frames are judged and it draws as judged. The baseline draws with TwinCanvas's
+   * antialiasing as it stands.
+   */
+  mount(kind: SceneKind): Promise<RenderQualityReport>;
   unmount(): void;
   /**
    * Collects frame durations for at least `ms` of wall time and at least `minFrames` frames,

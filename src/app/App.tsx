@@ -5,6 +5,7 @@ import { PlotsPanel } from '../viewer/plots/PlotsPanel.tsx';
 import { SelectionPanel } from '../viewer/SelectionPanel.tsx';
 import { DIVERGING_GRADIENT, SEQUENTIAL_GRADIENT } from '../viewer/colorMap.ts';
 import { TwinView } from '../viewer/TwinView.tsx';
+import { RenderQualityNotice } from '../viewer/twin/RenderQualityNotice.tsx';
 import { TwinContext, useTwin } from '../viewer/twin/TwinContext.ts';
 import type { Twin } from '../viewer/twin/twinFile.ts';
 import { Timeline } from '../viewer/timeline/Timeline.tsx';
@@ -55,6 +56,7 @@ function SceneOverlay() {
           />
         </label>
       )}
+      <RenderQualityNotice />
     </div>
   );
 }

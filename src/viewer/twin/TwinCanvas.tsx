@@ -6,6 +6,8 @@ import { divergingColor, sequentialColor } from '../colorMap.ts';
 import { select, viewStore } from '../viewStore.ts';
 import { displacedPositions, writeSegment, writeTranslationScale } from './instanceMatrices.ts';
 import { displacementField } from './twinDisplacement.ts';
+import { FrameRateJudge } from './frameRateJudge.ts';
+import { judgedFrames, useRenderQuality } from './renderQuality.ts';
 import type { Twin, TwinSensor } from './twinFile.ts';
 import type { EntityDocument } from './twinFileTypes.ts';
 
@@ -31,17 +33,26 @@ const DEFAULTS = {
 } as const;
 const DEG = Math.PI / 180;
 
+/**
+ * Where the user left the camera, per twin: the canvas is created anew when antialiasing is
+ * switched (a WebGL context cannot change it), and the view should not jump back.
+ */
+const viewpoints = new WeakMap<Twin, { position: THREE.Vector3; target: THREE.Vector3 }>();
+
 function Controls({ twin }: { readonly twin: Twin }) {
   const { camera, gl, invalidate } = useThree();
   useEffect(() => {
+    const kept = viewpoints.get(twin);
     camera.up.set(...twin.camera.up);
-    camera.position.set(...twin.camera.position);
+    if (kept) camera.position.copy(kept.position);
+    else camera.position.set(...twin.camera.position);
     if (camera instanceof THREE.PerspectiveCamera) {
       camera.fov = twin.camera.fov;
       camera.updateProjectionMatrix();
     }
     const controls = new OrbitControls(camera, gl.domElement);
-    controls.target.set(...twin.camera.target);
+    if (kept) controls.target.copy(kept.target);
+    else controls.target.set(...twin.camera.target);
     controls.enableDamping = true;
     controls.maxPolarAngle = Math.PI * 0.495;
     controls.update();
@@ -52,11 +63,39 @@ function Controls({ twin }: { readonly twin: Twin }) {
       frame = requestAnimationFrame(loop);
     });
     return () => {
+      viewpoints.set(twin, { position: camera.position.clone(), target: controls.target.clone() });
       cancelAnimationFrame(frame);
       controls.removeEventListener('change', onChange);
       controls.dispose();
     };
   }, [camera, gl, invalidate, twin]);
+  return null;
+}
+
+/**
+ * Times the first frames drawn with antialiasing and reports the verdict (renderQuality), which
+ * turns antialiasing off on a GPU that draws them below 10 frames a second. A gap while the page
+ * was hidden is not counted.
+ */
+function FrameRateWatch() {
+  const judge = useMemo(() => new FrameRateJudge(), []);
+  const hidden = useRef(false);
+  useEffect(() => {
+    const onVisibility = () => {
+      if (document.visibilityState === 'hidden') hidden.current = true;
+    };
+    document.addEventListener('visibilitychange', onVisibility);
+    return () => document.removeEventListener('visibilitychange', onVisibility);
+  }, []);
+  const reported = useRef(false);
+  useFrame(() => {
+    if (reported.current) return;
+    const verdict = judge.frame(performance.now(), hidden.current);
+    hidden.current = false;
+    if (!verdict) return;
+    reported.current = true;
+    judgedFrames(verdict.slow, verdict.medianMs);
+  });
   return null;
 }
 
@@ -550,8 +589,12 @@ function Structure({ twin, source }: StructureProps) {
  * from `source`. Click selects a member, node or sensor (viewStore); a click on nothing clears.
  */
 export function TwinCanvas({ twin, source }: StructureProps) {
+  const antialias = useRenderQuality((s) => s.antialias);
+  const judging = useRenderQuality((s) => s.auto?.verdict === 'pending');
   return (
     <Canvas
+      // A WebGL context's antialiasing is fixed when it is created: switching makes a new one.
+      key={antialias ? 'msaa' : 'no-msaa'}
       className="bridge-canvas"
       camera={{
         position: [...twin.camera.position],
@@ -561,9 +604,10 @@ export function TwinCanvas({ twin, source }: StructureProps) {
         far: 2000,
       }}
       dpr={[1, 2]}
-      gl={{ antialias: true }}
+      gl={{ antialias }}
       onPointerMissed={() => select(null)}
     >
+      {judging && antialias && <FrameRateWatch />}
       <color attach="background" args={[twin.background]} />
       <fog attach="fog" args={[twin.background, 60, 400]} />
       <hemisphereLight args={['#e0f2fe', '#1e293b', 1.1]} />
