@@ -92,7 +92,7 @@ describe('the live twin in Chromium', () => {
     writeFileSync(`${ARTIFACTS}/live-twin.png`, shot);
     expect(consoleErrors).toEqual([]);
     await page.close();
-  }, 90_000);
+  }, 180_000);
 
   it('says why and falls back to the CPU step when the browser has no WebGPU', async (ctx) => {
     const executablePath = requireChromium(ctx);
