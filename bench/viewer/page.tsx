@@ -127,8 +127,11 @@ function seekFrom(event: PointerEvent): void {
 }
 bar.addEventListener('pointerdown', (event) => {
   bar.setPointerCapture(event.pointerId);
+  // As the timeline's track: a drag reads only the cursor's values, the history on release.
+  playback?.holdHistory(true);
   seekFrom(event);
 });
+bar.addEventListener('lostpointercapture', () => playback?.holdHistory(false));
 bar.addEventListener('pointermove', (event) => {
   if (bar.hasPointerCapture(event.pointerId)) seekFrom(event);
 });

@@ -300,6 +300,56 @@ describe('Playback', () => {
     await expectShowsStore(playback, store, summary.id);
   });
 
+  it('asks only for latest-at values while the cursor is dragged, and reads the history on release', async () => {
+    const { store, source, summary } = await recorded();
+    const seeds: number[] = [];
+    const reads: [number, number][] = [];
+    const counting: PlaybackSource = {
+      neighbour: source.neighbour,
+      latestAt: (id, t, chs) => {
+        seeds.push(t);
+        return store.latestAt(id, t, chs);
+      },
+      window: (id, t0, t1, chs, limit) => {
+        reads.push([t0, t1]);
+        return source.window(id, t0, t1, chs, limit);
+      },
+    };
+    const playback = new Playback(counting, () => {});
+    playback.open(summary);
+    const clock = { t: 0 };
+    await settle(playback, clock);
+    reads.length = 0;
+    playback.holdHistory(true);
+    for (const s of [5, 12, 20]) {
+      playback.seek(T0 + s * 1_000);
+      await settle(playback, clock);
+      // Each cursor's values are shown from latestAt alone.
+      expect(playback.state).toMatchObject({ cursor: T0 + s * 1_000, ready: true });
+      await expectShowsStore(playback, store, summary.id);
+    }
+    expect(seeds.slice(-3)).toEqual([T0 + 5_000, T0 + 12_000, T0 + 20_000]);
+    expect(reads).toEqual([]);
+    // Released: the history behind the last cursor is read, and the display follows it.
+    playback.holdHistory(false);
+    await settle(playback, clock);
+    expect(reads[0]![0]).toBe(T0 + 10_000);
+    expect(playback.state).toMatchObject({ ready: true, buffering: false });
+    await expectShowsStore(playback, store, summary.id);
+    expect(playback.telemetry.channel('ch0')!.history.size).toBeGreaterThan(500);
+  });
+
+  it('holds no history without a latestAt source: the history is all there is to show', async () => {
+    const { store, source, summary, windows } = await recorded();
+    const playback = new Playback(source, () => {});
+    playback.open(summary);
+    playback.holdHistory(true);
+    playback.seek(T0 + 12_000);
+    await settle(playback, { t: 0 });
+    expect(windows.some(([t0]) => t0 === T0 + 2_000)).toBe(true);
+    await expectShowsStore(playback, store, summary.id);
+  });
+
   it('pauses with a problem when the recording cannot be read, and says why', async () => {
     const { summary } = await recorded();
     const failing: PlaybackSource = {

@@ -115,6 +115,8 @@ export class Playback {
   private catchingUp = false;
   /** The display holds `latestAt` values, to be replaced once the reads reach the cursor. */
   private seeded = false;
+  /** The cursor is being dragged: see `holdHistory`. */
+  private historyHeld = false;
   private lastTick: number | null = null;
   private recording: RecordingSummary | null = null;
   private readonly onSamples: ((samples: readonly Sample[]) => void) | undefined;
@@ -252,6 +254,19 @@ export class Playback {
     this.update({ speed });
   }
 
+  /**
+   * While the user drags the cursor (`held`), a seek asks only for the latest-at values at the
+   * cursor, which is what a drag shows; reading the history behind it waits for the release.
+   * A drag seeks many times a second, and each history read is seconds of every channel: they
+   * kept the recorder worker busy, so the next seek's values waited behind them. Without a
+   * `latestAt` source there is nothing to show but the history, so nothing is held.
+   */
+  holdHistory(held: boolean): void {
+    if (this.historyHeld === held) return;
+    this.historyHeld = held;
+    if (!held) this.readAhead();
+  }
+
   /** Moves the cursor to device time `t` (clamped to the recording). */
   seek(t: number): void {
     const v = this.playing();
@@ -383,8 +398,9 @@ export class Playback {
 
   private readAhead(): void {
     if (this.view.mode !== 'playback' || this.reading) return;
-    // After a seek the seed goes first (see `seed`).
+    // After a seek the seed goes first (see `seed`), and during a drag it goes alone.
     if (this.seeding && this.catchingUp) return;
+    if (this.historyHeld && this.catchingUp && this.source.latestAt !== undefined) return;
     const v = this.view;
     // A growing recording is read only up to where every channel has surely arrived.
     const limit = v.growing ? v.end + 1 - GROWING_MARGIN_MS : v.end + 1;

@@ -312,7 +312,11 @@ export function Timeline() {
     event.currentTarget.setPointerCapture(event.pointerId);
     setMessage(null);
     if (event.shiftKey) setDrag({ from: t, to: t });
-    else seek(t);
+    else {
+      // While dragging, only the cursor's values are read; the history follows on release.
+      playback.holdHistory(true);
+      seek(t);
+    }
   };
   const onPointerMove = (event: PointerEvent<HTMLDivElement>) => {
     if (!event.currentTarget.hasPointerCapture(event.pointerId)) return;
@@ -322,6 +326,7 @@ export function Timeline() {
     else seek(t);
   };
   const onPointerUp = () => {
+    playback.holdHistory(false);
     if (!drag) return;
     const region = dragRegion(drag.from, drag.to);
     setDrag(null);
@@ -461,7 +466,11 @@ export function Timeline() {
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
           onPointerUp={onPointerUp}
-          onPointerCancel={() => setDrag(null)}
+          onPointerCancel={() => {
+            playback.holdHistory(false);
+            setDrag(null);
+          }}
+          onLostPointerCapture={() => playback.holdHistory(false)}
         >
           <canvas ref={canvasRef} />
           {span && shownLoop ? (
