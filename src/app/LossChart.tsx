@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { withCpuCanvases } from '../viewer/cpuCanvas.ts';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import type { FitProgress } from '../workers/fitProtocol.ts';
@@ -16,31 +17,34 @@ export function LossChart({ progress }: { progress: readonly FitProgress[] }) {
   useEffect(() => {
     const box = boxRef.current;
     if (!box) return;
-    const plot = new uPlot(
-      {
-        width: Math.max(200, box.clientWidth),
-        height: HEIGHT,
-        legend: { show: false },
-        cursor: { show: false },
-        scales: { x: { time: false }, y: { distr: 3 } },
-        axes: [
-          { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, size: 28 },
+    const plot = withCpuCanvases(
+      () =>
+        new uPlot(
           {
-            stroke: '#94a3b8',
-            grid: { stroke: '#1e293b' },
-            size: 56,
-            // uPlot passes null for ticks it leaves unlabelled.
-            values: (_, ticks) =>
-              ticks.map((t) => ((t as number | null) === null ? '' : t.toExponential(0))),
+            width: Math.max(200, box.clientWidth),
+            height: HEIGHT,
+            legend: { show: false },
+            cursor: { show: false },
+            scales: { x: { time: false }, y: { distr: 3 } },
+            axes: [
+              { stroke: '#94a3b8', grid: { stroke: '#1e293b' }, size: 28 },
+              {
+                stroke: '#94a3b8',
+                grid: { stroke: '#1e293b' },
+                size: 56,
+                // uPlot passes null for ticks it leaves unlabelled.
+                values: (_, ticks) =>
+                  ticks.map((t) => ((t as number | null) === null ? '' : t.toExponential(0))),
+              },
+            ],
+            series: [
+              {},
+              { label: 'loss (mm²)', stroke: '#38bdf8', width: 1.5, points: { show: false } },
+            ],
           },
-        ],
-        series: [
-          {},
-          { label: 'loss (mm²)', stroke: '#38bdf8', width: 1.5, points: { show: false } },
-        ],
-      },
-      [[], []],
-      box,
+          [[], []],
+          box,
+        ),
     );
     plotRef.current = plot;
     const resize = new ResizeObserver(() =>

@@ -1,4 +1,5 @@
 import { useEffect, useRef } from 'react';
+import { cpuContext2d } from '../viewer/cpuCanvas.ts';
 import { useWorkbench } from './WorkbenchContext.tsx';
 
 const WINDOW_MS = 10_000;
@@ -9,7 +10,7 @@ export function Sparkline({ channel, tick }: { channel: string; tick: number }) 
   const canvasRef = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = canvasRef.current;
-    const ctx = canvas?.getContext('2d');
+    const ctx = canvas ? cpuContext2d(canvas) : null;
     const live = workbench.display().channel(channel);
     if (!canvas || !ctx || !live) return;
     const { width, height } = canvas;

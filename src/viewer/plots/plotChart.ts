@@ -3,6 +3,7 @@
  * the playback cursor every frame (or the live head ten times a second), data come from a
  * {@link PlotFeed}, and a vertical line marks the cursor. The only DOM-touching part of the plots.
  */
+import { withCpuCanvases } from '../cpuCanvas.ts';
 import uPlot from 'uplot';
 import 'uplot/dist/uPlot.min.css';
 import { formatValue } from '../../app/format.ts';
@@ -77,40 +78,44 @@ export function mountPlotChart(options: PlotChartOptions): PlotChart {
     width: Math.max(MIN_WIDTH, box.clientWidth),
     height: Math.max(MIN_HEIGHT, box.clientHeight),
   });
-  const u = new uPlot(
-    {
-      ...size(),
-      ms: 1,
-      legend: { show: false },
-      cursor: {
-        y: false,
-        points: { show: false },
-        drag: { x: false, y: false, setScale: false },
-        // A double click would re-range x to the data; the window is ours to set.
-        bind: { dblclick: () => null },
-      },
-      scales: { x: { time: true, auto: false, range: (_u, min, max) => [min, max] } },
-      axes: [
+  const u = withCpuCanvases(
+    () =>
+      new uPlot(
         {
-          stroke: AXIS,
-          grid: { stroke: GRID, width: 1 },
-          ticks: { stroke: GRID, width: 1 },
-          size: 26,
-          values: (_u, splits, _axis, _space, incr) => splits.map((t) => formatTimeTick(t, incr)),
+          ...size(),
+          ms: 1,
+          legend: { show: false },
+          cursor: {
+            y: false,
+            points: { show: false },
+            drag: { x: false, y: false, setScale: false },
+            // A double click would re-range x to the data; the window is ours to set.
+            bind: { dblclick: () => null },
+          },
+          scales: { x: { time: true, auto: false, range: (_u, min, max) => [min, max] } },
+          axes: [
+            {
+              stroke: AXIS,
+              grid: { stroke: GRID, width: 1 },
+              ticks: { stroke: GRID, width: 1 },
+              size: 26,
+              values: (_u, splits, _axis, _space, incr) =>
+                splits.map((t) => formatTimeTick(t, incr)),
+            },
+            {
+              stroke: AXIS,
+              grid: { stroke: GRID, width: 1 },
+              ticks: { stroke: GRID, width: 1 },
+              size: 52,
+            },
+          ],
+          series,
+          bands,
+          hooks: { setCursor: [showReadouts] },
         },
-        {
-          stroke: AXIS,
-          grid: { stroke: GRID, width: 1 },
-          ticks: { stroke: GRID, width: 1 },
-          size: 52,
-        },
-      ],
-      series,
-      bands,
-      hooks: { setCursor: [showReadouts] },
-    },
-    undefined,
-    box,
+        undefined,
+        box,
+      ),
   );
 
   const cursorLine = document.createElement('div');

@@ -4,6 +4,7 @@ import { useWorkbench, useWorkbenchState } from '../../app/WorkbenchContext.tsx'
 import type { Workbench } from '../../app/workbench.ts';
 import type { Annotation } from '../../replay/annotations.ts';
 import type { RangeSeries } from '../../replay/replayStore.ts';
+import { cpuContext2d } from '../cpuCanvas.ts';
 import { runTimelineAction } from './timelineCommands.ts';
 import { isTypingTarget, timelineAction, TIMELINE_SHORTCUTS } from './timelineKeys.ts';
 import {
@@ -50,7 +51,7 @@ function useTrackSpan(): { span: TimeSpan | null; recordingId: string | null; gr
 }
 
 function drawOverview(canvas: HTMLCanvasElement, overview: Overview | null, span: TimeSpan): void {
-  const ctx = canvas.getContext('2d');
+  const ctx = cpuContext2d(canvas);
   if (!ctx) return;
   const dpr = devicePixelRatio;
   const width = (canvas.width = Math.max(1, canvas.clientWidth * dpr));
