@@ -70,18 +70,20 @@ describe('the live twin in Chromium', () => {
     expect(second.totalSamples).toBeGreaterThan(first.totalSamples);
 
     // Channel list shows values and rates near 100 Hz.
-    const rate = await page.locator('tr[data-channel="disp.z.L50"] .ch-rate').textContent();
-    expect(Number.parseFloat(rate ?? '0')).toBeGreaterThan(60);
+    const rate = page.locator('tr[data-channel="disp.z.L50"] .ch-rate');
+    await expect
+      .poll(async () => Number.parseFloat((await rate.textContent()) ?? '0'), { timeout: 30_000 })
+      .toBeGreaterThan(60);
 
     // Operator command through the relay to the fleet: the plant reports the member damaged, and
     // the worker's model takes the same damage.
     await page.locator('.damage-panel select').selectOption('7');
     await page.getByRole('button', { name: 'Apply damage' }).click();
     await expect
-      .poll(() => page.locator('.damage-panel').textContent(), { timeout: 10_000 })
+      .poll(() => page.locator('.damage-panel').textContent(), { timeout: 30_000 })
       .toContain('sent to the twin');
     await expect
-      .poll(() => page.getByTestId('damage-status').textContent(), { timeout: 10_000 })
+      .poll(() => page.getByTestId('damage-status').textContent(), { timeout: 30_000 })
       .toMatch(/Damaged.*bottom chord L7-8 at 50 % stiffness/);
 
     // Clipped from the page: the canvas redraws every frame, so it is never "stable" for

@@ -1,4 +1,4 @@
-import type { TwinCommand } from '../../src/protocol/relay.ts';
+import { COMMAND_BROKER_TIMEOUT_MS, type TwinCommand } from '../../src/protocol/relay.ts';
 import { FOOTBRIDGE_COMMAND_TOPIC } from '../../src/protocol/telemetry.ts';
 import type { MqttLike } from '../mqttClient.ts';
 
@@ -35,7 +35,7 @@ export interface MqttCommandSinkOptions {
 export function createMqttCommandSink(options: MqttCommandSinkOptions): CommandSink {
   const { client, check } = options;
   const topic = options.topic ?? FOOTBRIDGE_COMMAND_TOPIC;
-  const timeoutMs = options.timeoutMs ?? 5000;
+  const timeoutMs = options.timeoutMs ?? COMMAND_BROKER_TIMEOUT_MS;
   return {
     enabled: true,
     send(command) {

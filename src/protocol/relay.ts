@@ -11,6 +11,19 @@ export const RELAY_WS_PATH = '/ws';
 export const MAX_CLIENT_MESSAGE_BYTES = 64 * 1024;
 
 /**
+ * How long the relay waits for the broker to take a twin command before it answers the client
+ * that the command failed. The relay answers every command it reads, in time or with this failure.
+ */
+export const COMMAND_BROKER_TIMEOUT_MS = 5000;
+/**
+ * How long a client waits for the relay's `commandResult` before it gives up on the answer. Well
+ * past COMMAND_BROKER_TIMEOUT_MS: the relay's own deadline decides whether a command failed, and
+ * the client's covers only a relay that went silent — the answer may also sit behind telemetry on
+ * a slow link or a busy page, and giving up first would call a sent command failed.
+ */
+export const COMMAND_ANSWER_TIMEOUT_MS = 15_000;
+
+/**
  * How the relay delivers a subscription's samples when the client falls behind:
  * - `live-drop` (the default): the oldest queued samples make room for new ones;
  * - `live-coalesce`: while the client is behind, only the newest sample of each channel is kept;

@@ -1,5 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { RELAY_PROTOCOL_VERSION, type ServerMessage } from '../protocol/relay.ts';
+import {
+  COMMAND_ANSWER_TIMEOUT_MS,
+  COMMAND_BROKER_TIMEOUT_MS,
+  RELAY_PROTOCOL_VERSION,
+  type ServerMessage,
+} from '../protocol/relay.ts';
 import {
   createRelayClient,
   relayUrlFor,
@@ -116,6 +121,27 @@ describe('createRelayClient', () => {
     expect(sent.command).toEqual({ kind: 'setDamage', member: 3, health: 0.5 });
     sockets[0]!.receive({ type: 'commandResult', id: sent.id, ok: true, message: 'applied' });
     await expect(pending).resolves.toEqual({ ok: true, message: 'applied' });
+  });
+
+  it('waits past the relay’s own broker deadline for its answer, then gives up saying what to check', async () => {
+    expect(COMMAND_ANSWER_TIMEOUT_MS).toBeGreaterThan(2 * COMMAND_BROKER_TIMEOUT_MS);
+    const client = make();
+    sockets[0]!.open();
+    // An answer that comes after the relay's deadline (it sat behind telemetry) still counts.
+    const late = client.sendCommand({ kind: 'clearDamage' });
+    const first = sockets[0]!.sent.at(-1) as { id: string };
+    vi.advanceTimersByTime(COMMAND_BROKER_TIMEOUT_MS + 1000);
+    sockets[0]!.receive({ type: 'commandResult', id: first.id, ok: true, message: 'sent' });
+    await expect(late).resolves.toEqual({ ok: true, message: 'sent' });
+    // A relay that never answers: the command is reported unknown, not failed.
+    const silent = client.sendCommand({ kind: 'clearDamage' });
+    vi.advanceTimersByTime(COMMAND_ANSWER_TIMEOUT_MS);
+    await expect(silent).resolves.toEqual({
+      ok: false,
+      message: expect.stringMatching(
+        /did not answer within 15 s, so the command may or may not have reached the twin: check/,
+      ) as string,
+    });
   });
 
   it('builds the relay URL from the page location', () => {

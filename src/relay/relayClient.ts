@@ -1,4 +1,5 @@
 import {
+  COMMAND_ANSWER_TIMEOUT_MS,
   RELAY_PROTOCOL_VERSION,
   encodeMessage,
   parseServerMessage,
@@ -195,7 +196,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
     get state() {
       return state;
     },
-    sendCommand(command, timeoutMs = 5000) {
+    sendCommand(command, timeoutMs = COMMAND_ANSWER_TIMEOUT_MS) {
       if (socket?.readyState !== OPEN) {
         return Promise.resolve({
           ok: false,
@@ -209,7 +210,7 @@ export function createRelayClient(options: RelayClientOptions): RelayClient {
           pending.delete(id);
           resolve({
             ok: false,
-            message: `relay did not confirm the command within ${timeoutMs} ms`,
+            message: `the relay did not answer within ${Math.round(timeoutMs / 1000)} s, so the command may or may not have reached the twin: check the twin's status before sending it again`,
           });
         }, timeoutMs);
         pending.set(id, { resolve, timer });
