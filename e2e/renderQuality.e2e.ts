@@ -19,6 +19,39 @@ function sceneAntialias(page: Page): Promise<boolean | null> {
   });
 }
 
+/** The camera's position at the scene's latest frame. */
+async function cameraAt(page: Page): Promise<readonly number[]> {
+  const { camera } = await snapshot(page);
+  if (!camera) throw new Error('the scene has not reported its camera');
+  return camera.position;
+}
+
+const distance = (a: readonly number[], b: readonly number[]) =>
+  Math.hypot(...a.map((x, i) => x - b[i]!));
+
+/**
+ * Drags across the scene to orbit the camera and waits for the controls' damping to settle;
+ * returns where the camera was before and after.
+ */
+async function orbit(page: Page): Promise<{ before: readonly number[]; after: readonly number[] }> {
+  const before = await cameraAt(page);
+  const box = await page.locator('.scene canvas').boundingBox();
+  if (!box) throw new Error('the scene canvas is not on the page');
+  const [x, y] = [box.x + box.width / 2, box.y + box.height / 2];
+  await page.mouse.move(x, y);
+  await page.mouse.down();
+  for (let i = 1; i <= 8; i++) await page.mouse.move(x + i * 30, y + i * 4);
+  await page.mouse.up();
+  let last = await cameraAt(page);
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
+    await page.waitForTimeout(500);
+    const now = await cameraAt(page);
+    if (distance(now, last) < 0.01 * distance(now, before)) return { before, after: now };
+    last = now;
+  }
+  throw new Error(`the camera was still moving 60 s after the drag (now at ${last.join(', ')})`);
+}
+
 /** The scene draws with `antialias`, and keeps drawing frames. */
 async function drawsWith(page: Page, antialias: boolean): Promise<void> {
   await expect.poll(() => sceneAntialias(page), { timeout: 30_000 }).toBe(antialias);
@@ -49,9 +82,21 @@ describe('antialiasing of the 3D view in Chromium', () => {
     await expect.poll(() => notice.textContent()).toContain('Antialiasing off (your choice)');
     await drawsWith(page, false);
 
+    // The switch makes the canvas anew; the camera stays where the user left it.
+    const { before, after } = await orbit(page);
+    const orbited = distance(after, before);
+    expect(orbited, 'the drag should have moved the camera').toBeGreaterThan(
+      0.2 * Math.hypot(...before),
+    );
     await notice.getByLabel('Antialiasing').selectOption('on');
     await expect.poll(() => notice.textContent()).toContain('Antialiasing on (your choice)');
     await drawsWith(page, true);
+    const kept = await cameraAt(page);
+    expect(distance(kept, after)).toBeLessThan(0.05 * orbited);
+    console.info(
+      `camera kept through the new canvas: moved ${orbited.toFixed(1)} by the drag, ` +
+        `${distance(kept, after).toFixed(3)} from there after the switch`,
+    );
     expect(await page.evaluate((key) => localStorage.getItem(key), KEY)).toBe('{"mode":"on"}');
 
     await page.reload();

@@ -18,6 +18,8 @@ export interface TestSnapshot {
   };
   readonly frames: number;
   readonly sceneDeflectionMm: number;
+  /** Where the 3D view's camera was at its latest frame (scene units); null before one. */
+  readonly camera: { readonly position: readonly number[] } | null;
   /** The Fit panel's fit: its phase, the losses reported so far, and the answer when done. */
   readonly fit: {
     readonly phase: string;
@@ -114,7 +116,11 @@ export interface TestHook {
 }
 
 /** Counters the 3D view updates as it draws. */
-export const sceneProbe = { frames: 0, deflectionMm: 0 };
+export const sceneProbe: {
+  frames: number;
+  deflectionMm: number;
+  camera: { readonly position: readonly number[] } | null;
+} = { frames: 0, deflectionMm: 0, camera: null };
 
 export function installTestHook(workbench: Workbench): void {
   const snapshot = (): TestSnapshot => {
@@ -137,6 +143,7 @@ export function installTestHook(workbench: Workbench): void {
       },
       frames: sceneProbe.frames,
       sceneDeflectionMm: sceneProbe.deflectionMm,
+      camera: sceneProbe.camera,
       fit: {
         phase: state.fit.phase,
         losses: state.fit.phase === 'idle' ? [] : state.fit.progress.map((p) => p.loss),

@@ -1,3 +1,4 @@
+import { useFrame } from '@react-three/fiber';
 import { useEffect, useMemo } from 'react';
 import { useWorkbench } from '../app/WorkbenchContext.tsx';
 import { sceneProbe } from '../app/testHook.ts';
@@ -44,5 +45,20 @@ export function TwinView() {
       }),
     [drawnProbe],
   );
-  return <TwinCanvas twin={twin} source={source} />;
+  return (
+    <TwinCanvas twin={twin} source={source}>
+      <CameraProbe />
+    </TwinCanvas>
+  );
+}
+
+/** Reports where the camera is to the test hook, each frame (no allocation while it stays). */
+function CameraProbe() {
+  useFrame(({ camera }) => {
+    const { x, y, z } = camera.position;
+    const last = sceneProbe.camera?.position;
+    if (last?.[0] !== x || last[1] !== y || last[2] !== z)
+      sceneProbe.camera = { position: [x, y, z] };
+  });
+  return null;
 }

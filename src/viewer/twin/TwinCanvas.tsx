@@ -1,5 +1,5 @@
 import { Canvas, useFrame, useThree } from '@react-three/fiber';
-import { useEffect, useMemo, useRef } from 'react';
+import { useEffect, useMemo, useRef, type ReactNode } from 'react';
 import * as THREE from 'three';
 import { OrbitControls } from 'three/examples/jsm/controls/OrbitControls.js';
 import { divergingColor, sequentialColor } from '../colorMap.ts';
@@ -588,7 +588,14 @@ function Structure({ twin, source }: StructureProps) {
  * nodes, sensors, force arrows, surfaces, the simulated ghost) moved and coloured every frame
  * from `source`. Click selects a member, node or sensor (viewStore); a click on nothing clears.
  */
-export function TwinCanvas({ twin, source }: StructureProps) {
+export function TwinCanvas({
+  twin,
+  source,
+  children,
+}: StructureProps & {
+  /** More of the scene, drawn in the same canvas (e.g. a probe reading the camera). */
+  readonly children?: ReactNode;
+}) {
   const antialias = useRenderQuality((s) => s.antialias);
   const judging = useRenderQuality((s) => s.auto?.verdict === 'pending');
   return (
@@ -622,6 +629,7 @@ export function TwinCanvas({ twin, source }: StructureProps) {
         ) : null,
       )}
       <Structure twin={twin} source={source} />
+      {children}
     </Canvas>
   );
 }
