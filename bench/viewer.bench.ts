@@ -35,7 +35,7 @@ import { random } from './replay/telemetry.ts';
 import { cpuSince, threadCpu } from './replay/threadCpu.ts';
 import { parseArgs, ViewerBenchUsageError, type ViewerBenchOptions } from './viewer/args.ts';
 import { recordingCache } from './viewer/cache.ts';
-import { traceFrames, type TracedFrame } from './viewer/frameTrace.ts';
+import { slowFrameGpu, traceFrames, type TracedFrame } from './viewer/frameTrace.ts';
 import type {
   FrameStats,
   RenderQualityReport,
@@ -423,6 +423,9 @@ try {
       scrub_frame_ms_p95: round(scrubP95),
       scrub_frame_cpu_ms_p50: round(quantile(cpu(scrubTraced), 0.5)),
       scrub_frame_cpu_ms_p95: round(quantile(cpu(scrubTraced), 0.95)),
+      // Where the main thread waited on the GPU process in the slowest 5 % of frames (ms a frame).
+      live_slow_frame_gpu_ms: slowFrameGpu(twinRounds.flatMap((r) => r.traced)),
+      scrub_slow_frame_gpu_ms: slowFrameGpu(scrubTraced),
       scrub_fps: round(scrubFrames.length / (result.frames.spanMs / 1000)),
       scrub_to_frame_ms_p50: round(quantile(latencies, 0.5)),
       targets: drags.length,
