@@ -327,7 +327,6 @@ export function Timeline() {
     else seek(t);
   };
   const onPointerUp = () => {
-    playback.holdHistory(false);
     if (!drag) return;
     const region = dragRegion(drag.from, drag.to);
     setDrag(null);
@@ -467,10 +466,8 @@ export function Timeline() {
           onPointerDown={onPointerDown}
           onPointerMove={onPointerMove}
           onPointerUp={onPointerUp}
-          onPointerCancel={() => {
-            playback.holdHistory(false);
-            setDrag(null);
-          }}
+          onPointerCancel={() => setDrag(null)}
+          // Capture ends with the drag however it ends (up, cancel): the held history is read.
           onLostPointerCapture={() => playback.holdHistory(false)}
         >
           <canvas ref={canvasRef} />
